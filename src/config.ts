@@ -1,0 +1,189 @@
+// One typed source of configuration. Environment variables win over the optional JSON config file;
+// both are validated here, once, and unknown keys are refused so that a typo never silently falls back
+// to a default. Nothing else in the code base reads process.env.
+import { readFileSync } from 'node:fs';
+
+export type Environment = 'development' | 'production';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+export interface Config {
+  env: Environment;
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: string;
+  /** 32-byte key (base64) for identity data and signing keys at rest. Generated per data dir in development. */
+  encryptionKey: string | undefined;
+  sessionRetentionSeconds: number;
+  purgeIntervalSeconds: number;
+  trustProxy: boolean;
+  simulator: { enabled: boolean; port: number };
+  dev: { accountId: string | undefined; clientId: string | undefined; clientSecret: string | undefined };
+  idporten: {
+    issuer: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    clientAuth: ClientAuthMethod | undefined;
+  };
+  providerTimeoutMs: number;
+}
+
+/** Every key a deployment may set: environment name, config-file key, parser. */
+const KEYS = {
+  EIDGATE_ENV: 'env',
+  PORT: 'port',
+  HOST: 'host',
+  PUBLIC_URL: 'publicUrl',
+  DATABASE_URL: 'databaseUrl',
+  DATA_DIR: 'dataDir',
+  LOG_LEVEL: 'logLevel',
+  EIDGATE_ENCRYPTION_KEY: 'encryptionKey',
+  SESSION_RETENTION_SECONDS: 'sessionRetentionSeconds',
+  PURGE_INTERVAL_SECONDS: 'purgeIntervalSeconds',
+  TRUST_PROXY: 'trustProxy',
+  SIMULATOR: 'simulator',
+  SIMULATOR_PORT: 'simulatorPort',
+  EIDGATE_DEV_ACCOUNT_ID: 'devAccountId',
+  EIDGATE_DEV_CLIENT_ID: 'devClientId',
+  EIDGATE_DEV_CLIENT_SECRET: 'devClientSecret',
+  IDPORTEN_ISSUER: 'idportenIssuer',
+  IDPORTEN_CLIENT_ID: 'idportenClientId',
+  IDPORTEN_CLIENT_SECRET: 'idportenClientSecret',
+  IDPORTEN_CLIENT_AUTH: 'idportenClientAuth',
+  PROVIDER_TIMEOUT_MS: 'providerTimeoutMs',
+} as const;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+type Raw = Record<string, string | undefined>;
+
+/** Reads EIDGATE_CONFIG (a JSON file with the camelCase keys above) and the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Raw = {};
+  const problems: string[] = [];
+  const file = env.EIDGATE_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new ConfigError([`EIDGATE_CONFIG: cannot read ${file} as JSON (${(e as Error).message})`]);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError([`EIDGATE_CONFIG: ${file} must hold a JSON object`]);
+    }
+    const known = new Set<string>(Object.values(KEYS));
+    for (const [k, v] of Object.entries(parsed)) {
+      if (!known.has(k)) problems.push(`${file}: unknown key "${k}" (known: ${[...known].join(', ')})`);
+      else raw[k] = v === null || v === undefined ? undefined : String(v);
+    }
+  }
+  for (const [envName, key] of Object.entries(KEYS)) {
+    const v = env[envName];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  return parseConfig(raw, problems);
+}
+
+function parseConfig(raw: Raw, problems: string[]): Config {
+  const int = (key: string, name: string, def: number, min: number, max: number): number => {
+    const v = raw[key];
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}: "${v}" is not a whole number between ${min} and ${max}`);
+      return def;
+    }
+    return n;
+  };
+  const bool = (key: string, name: string, def: boolean): boolean => {
+    const v = raw[key];
+    if (v === undefined) return def;
+    if (['1', 'true', 'on', 'yes'].includes(v.toLowerCase())) return true;
+    if (['0', 'false', 'off', 'no'].includes(v.toLowerCase())) return false;
+    problems.push(`${name}: "${v}" is not one of true/false/on/off/1/0`);
+    return def;
+  };
+  const url = (key: string, name: string): string | undefined => {
+    const v = raw[key];
+    if (v === undefined) return undefined;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+      return v.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name}: "${v}" is not an http(s) URL`);
+      return undefined;
+    }
+  };
+
+  const envRaw = raw.env ?? 'development';
+  if (envRaw !== 'development' && envRaw !== 'production') {
+    problems.push(`EIDGATE_ENV: "${envRaw}" must be development or production`);
+  }
+  const env: Environment = envRaw === 'production' ? 'production' : 'development';
+  const port = int('port', 'PORT', 8080, 0, 65535);
+  const host = raw.host ?? '127.0.0.1';
+  const publicUrl = url('publicUrl', 'PUBLIC_URL') ?? `http://localhost:${port}`;
+  const databaseUrl = raw.databaseUrl;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL: must start with postgres:// or postgresql://');
+  }
+  const encryptionKey = raw.encryptionKey;
+  if (encryptionKey !== undefined && Buffer.from(encryptionKey, 'base64').length !== 32) {
+    problems.push('EIDGATE_ENCRYPTION_KEY: must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  }
+  const clientAuth = raw.idportenClientAuth;
+  const methods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+  if (clientAuth !== undefined && !methods.includes(clientAuth)) {
+    problems.push(`IDPORTEN_CLIENT_AUTH: "${clientAuth}" must be one of ${methods.join(', ')}`);
+  }
+  const devSecret = raw.devClientSecret;
+  if (devSecret !== undefined && devSecret.length < 32) {
+    problems.push('EIDGATE_DEV_CLIENT_SECRET: must be at least 32 characters (secrets are hashed without stretching)');
+  }
+  const devAccountId = raw.devAccountId;
+  if (devAccountId !== undefined && !/^a-[A-Za-z0-9-]{4,60}$/.test(devAccountId)) {
+    problems.push('EIDGATE_DEV_ACCOUNT_ID: must look like a-xxxx (a- then letters, digits or dashes)');
+  }
+  const simulatorEnabled = bool('simulator', 'SIMULATOR', env === 'development');
+  if (env === 'production' && simulatorEnabled) {
+    problems.push('SIMULATOR: the ID-porten simulator may not run with EIDGATE_ENV=production');
+  }
+  if (env === 'production' && encryptionKey === undefined) {
+    problems.push('EIDGATE_ENCRYPTION_KEY: required with EIDGATE_ENV=production');
+  }
+
+  const config: Config = {
+    env,
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    dataDir: raw.dataDir ?? './.eidgate',
+    logLevel: raw.logLevel ?? 'info',
+    encryptionKey,
+    sessionRetentionSeconds: int('sessionRetentionSeconds', 'SESSION_RETENTION_SECONDS', 3 * 86400, 60, 365 * 86400),
+    purgeIntervalSeconds: int('purgeIntervalSeconds', 'PURGE_INTERVAL_SECONDS', 300, 1, 86400),
+    trustProxy: bool('trustProxy', 'TRUST_PROXY', false),
+    simulator: { enabled: simulatorEnabled, port: int('simulatorPort', 'SIMULATOR_PORT', port === 0 ? 0 : port + 1, 0, 65535) },
+    dev: { accountId: devAccountId, clientId: raw.devClientId, clientSecret: devSecret },
+    idporten: {
+      issuer: url('idportenIssuer', 'IDPORTEN_ISSUER'),
+      clientId: raw.idportenClientId,
+      clientSecret: raw.idportenClientSecret,
+      clientAuth: clientAuth as ClientAuthMethod | undefined,
+    },
+    providerTimeoutMs: int('providerTimeoutMs', 'PROVIDER_TIMEOUT_MS', 10000, 100, 120000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,79 @@
+// Small cryptographic helpers on node:crypto. Protocol cryptography (JWT, JWKS, OIDC) lives in jose and
+// openid-client; this file only makes identifiers, hashes API secrets and seals data at rest.
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Random string over [A-Za-z0-9] without modulo bias. */
+export function randomToken(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const b of randomBytes(length * 2)) {
+      if (b < 248 && out.length < length) out += ALPHABET[b % 62];
+    }
+  }
+  return out;
+}
+
+/** Account ids look like Signicat's: `a-` and 20 random characters (119 bits). */
+export const newAccountId = (): string => `a-${randomToken(4).toLowerCase()}-${randomToken(20)}`;
+export const newClientId = (): string => `client-${randomToken(16)}`;
+/** 43 characters of base64url: 256 bits, so a fast hash is enough (no password stretching needed). */
+export const newClientSecret = (): string => randomBytes(32).toString('base64url');
+export const newSessionId = (): string => randomUUID();
+export const randomId = (bytes = 16): string => randomBytes(bytes).toString('base64url');
+
+/**
+ * API secrets are high-entropy (≥ 32 characters are enforced), so a salted SHA-256 is the right hash: a
+ * stretching KDF would only slow the token endpoint without adding security against guessing.
+ */
+export function hashSecret(secret: string, salt = randomBytes(16).toString('base64url')): string {
+  return `sha256$${salt}$${createHash('sha256').update(salt).update(secret).digest('base64url')}`;
+}
+
+export function verifySecret(secret: string, stored: string): boolean {
+  const [scheme, salt, expected] = stored.split('$');
+  if (scheme !== 'sha256' || !salt || !expected) return false;
+  const actual = Buffer.from(hashSecret(secret, salt).split('$')[2] ?? '', 'base64url');
+  const want = Buffer.from(expected, 'base64url');
+  return actual.length === want.length && timingSafeEqual(actual, want);
+}
+
+export const sha256 = (data: string): string => createHash('sha256').update(data).digest('base64url');
+
+/** Seals small values at rest with AES-256-GCM. Format: v1.<iv>.<ciphertext>.<tag>, all base64url. */
+export class Sealer {
+  readonly #key: Buffer;
+  readonly #pseudonymKey: Buffer;
+
+  constructor(keyBase64: string) {
+    const key = Buffer.from(keyBase64, 'base64');
+    if (key.length !== 32) throw new Error('encryption key must be 32 bytes');
+    this.#key = key;
+    // A separate key for pseudonyms, so pseudonyms do not share a key with encryption.
+    this.#pseudonymKey = createHmac('sha256', key).update('eidgate pseudonym key').digest();
+  }
+
+  seal(plaintext: string, aad = ''): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    cipher.setAAD(Buffer.from(aad));
+    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return ['v1', iv.toString('base64url'), ct.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  }
+
+  /** `aad` binds the ciphertext to its row, so a sealed value copied onto another session does not open. */
+  open(sealed: string, aad = ''): string {
+    const [v, iv, ct, tag] = sealed.split('.');
+    if (v !== 'v1' || iv === undefined || ct === undefined || tag === undefined) throw new Error('unknown sealed format');
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(aad));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /** Stable pseudonymous id: same account and person → same id; different accounts cannot correlate. */
+  pseudonym(...parts: string[]): string {
+    return createHmac('sha256', this.#pseudonymKey).update(parts.join('\u0000')).digest('base64');
+  }
+}

@@ -1,0 +1,139 @@
+// Accounts and their API clients: creation, secrets, permissions, and client authentication.
+import { hashSecret, newAccountId, newClientId, newClientSecret, randomId, verifySecret } from '../crypto.ts';
+import { errors } from '../errors.ts';
+import type { Account, ApiClient, Store } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+
+export const PERMISSIONS = ['sessions'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+export const DEFAULT_TOKEN_LIFETIME = 600;
+
+const DOMAIN_RE = /^(?=.{1,253}$)(localhost|(\d{1,3}\.){3}\d{1,3}|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}|[a-z0-9-]+)$/;
+
+export function normaliseDomain(domain: string): string {
+  const d = domain.trim().toLowerCase();
+  if (!DOMAIN_RE.test(d)) throw errors.badRequest(`"${domain}" is not a host name (give just the host, e.g. app.example.no)`);
+  return d;
+}
+
+const secretRecord = (secret: string) => ({ id: `sec-${randomId(9)}`, hash: hashSecret(secret), hint: secret.slice(0, 4) });
+
+export class Accounts {
+  readonly #store: Store;
+  readonly #clock: Clock;
+
+  constructor(store: Store, clock: Clock) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  createAccount(opts: { name: string; id?: string; callbackDomains?: string[] }): Promise<Account> {
+    const id = opts.id ?? newAccountId();
+    if (!/^a-[A-Za-z0-9-]{4,60}$/.test(id)) throw errors.badRequest(`account id "${id}" must look like a-xxxx`);
+    return this.#store.createAccount({ id, name: opts.name, callbackDomains: [...new Set((opts.callbackDomains ?? []).map(normaliseDomain))] });
+  }
+
+  async getAccount(id: string): Promise<Account> {
+    const a = await this.#store.getAccount(id);
+    if (!a) throw errors.notFound(`account ${id} does not exist`);
+    return a;
+  }
+
+  listAccounts(): Promise<Account[]> {
+    return this.#store.listAccounts();
+  }
+
+  async addCallbackDomain(accountId: string, domain: string): Promise<Account> {
+    const a = await this.getAccount(accountId);
+    const d = normaliseDomain(domain);
+    return (await this.#store.setCallbackDomains(accountId, [...new Set([...a.callbackDomains, d])]))!;
+  }
+
+  async removeCallbackDomain(accountId: string, domain: string): Promise<Account> {
+    const a = await this.getAccount(accountId);
+    const d = normaliseDomain(domain);
+    if (!a.callbackDomains.includes(d)) throw errors.notFound(`${d} is not a callback domain of ${accountId}`);
+    return (await this.#store.setCallbackDomains(accountId, a.callbackDomains.filter((x) => x !== d)))!;
+  }
+
+  /** Creates a client and returns its secret; the secret is stored only as a hash and never shown again. */
+  async createClient(opts: {
+    accountId: string;
+    name?: string;
+    clientId?: string;
+    secret?: string;
+    permissions?: string[];
+    tokenLifetime?: number;
+  }): Promise<{ client: ApiClient; secret: string }> {
+    await this.getAccount(opts.accountId);
+    const permissions = opts.permissions ?? [...PERMISSIONS];
+    for (const p of permissions) {
+      if (!(PERMISSIONS as readonly string[]).includes(p)) throw errors.badRequest(`unknown permission "${p}" (known: ${PERMISSIONS.join(', ')})`);
+    }
+    const tokenLifetime = opts.tokenLifetime ?? DEFAULT_TOKEN_LIFETIME;
+    if (!Number.isInteger(tokenLifetime) || tokenLifetime < 1 || tokenLifetime > 3600) {
+      throw errors.badRequest('token lifetime must be a whole number of seconds from 1 to 3600');
+    }
+    const secret = opts.secret ?? newClientSecret();
+    if (secret.length < 32) throw errors.badRequest('a client secret must be at least 32 characters');
+    const clientId = opts.clientId ?? newClientId();
+    if (!/^[A-Za-z0-9._~-]{3,100}$/.test(clientId)) throw errors.badRequest(`client id "${clientId}" may hold only letters, digits and ._~-`);
+    const client = await this.#store.createClient({
+      clientId,
+      accountId: opts.accountId,
+      name: opts.name ?? clientId,
+      permissions,
+      tokenLifetime,
+      secret: secretRecord(secret),
+    });
+    return { client, secret };
+  }
+
+  listClients(accountId?: string): Promise<ApiClient[]> {
+    return this.#store.listClients(accountId);
+  }
+
+  async getClient(clientId: string): Promise<ApiClient> {
+    const c = await this.#store.getClient(clientId);
+    if (!c) throw errors.notFound(`API client ${clientId} does not exist`);
+    return c;
+  }
+
+  async setClientDisabled(clientId: string, disabled: boolean): Promise<void> {
+    if (!(await this.#store.setClientDisabled(clientId, disabled))) throw errors.notFound(`API client ${clientId} does not exist`);
+  }
+
+  async addClientSecret(clientId: string): Promise<{ secretId: string; secret: string }> {
+    await this.getClient(clientId);
+    const secret = newClientSecret();
+    const rec = secretRecord(secret);
+    await this.#store.addClientSecret(clientId, rec);
+    return { secretId: rec.id, secret };
+  }
+
+  async revokeClientSecret(clientId: string, secretId: string): Promise<void> {
+    if (!(await this.#store.revokeClientSecret(clientId, secretId, this.#clock.now()))) {
+      throw errors.notFound(`no live secret ${secretId} on API client ${clientId}`);
+    }
+  }
+
+  async setFixedClientSecret(clientId: string, secret: string): Promise<void> {
+    await this.#store.replaceClientSecrets(clientId, secretRecord(secret));
+  }
+
+  /**
+   * Authenticates an API client. Every failure is the same invalid_client to the caller; the reason is
+   * returned separately for the log (never the secret).
+   */
+  async authenticate(clientId: string, secret: string): Promise<ApiClient> {
+    const client = await this.#store.getClient(clientId);
+    const fail = (reason: string) => Object.assign(errors.oauth(401, 'invalid_client', 'Client authentication failed.'), { reason });
+    if (!client) throw fail('unknown client');
+    // Compare against every live secret, so the time taken does not reveal which one matched.
+    let ok = false;
+    for (const s of client.secrets) if (s.revokedAt === null && verifySecret(secret, s.hash)) ok = true;
+    if (!ok) throw fail('wrong secret');
+    if (client.disabled) throw fail('client disabled');
+    return client;
+  }
+}

@@ -1,0 +1,104 @@
+// The Fastify instance: request ids, logging, metrics, and the one error handler that maps the internal
+// error model to each route's dialect. Routes are registered by the composition root (src/broker.ts).
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { Logger } from 'pino';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { randomBytes } from 'node:crypto';
+import { errors, type AppError } from '../errors.ts';
+import { PAGE_CSP } from '../pages/render.ts';
+import { apiErrorBody, oauthErrorBody, toAppError, type ErrorDialect } from './error-mapping.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How errors on this route are spoken: Signicat's object, RFC 6749, or an HTML page. */
+    dialect?: ErrorDialect;
+    /** Reasons for body fields the schema refuses as unknown, by dotted name. */
+    fieldReasons?: Record<string, string>;
+  }
+}
+
+export type PageErrorRenderer = (err: AppError, request: FastifyRequest) => string;
+
+export interface AppOptions {
+  logger: Logger;
+  trustProxy: boolean;
+  renderErrorPage: PageErrorRenderer;
+  bodyLimit?: number;
+}
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+export function createApp(opts: AppOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    trustProxy: opts.trustProxy,
+    bodyLimit: opts.bodyLimit ?? 64 * 1024,
+    genReqId: () => randomBytes(16).toString('hex'),
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false, useDefaults: false } },
+    routerOptions: { ignoreTrailingSlash: false },
+  });
+  app.register(formbody);
+  // An empty JSON body is "no body" (SDKs POST /cancel that way); schemas decide whether that is allowed.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (String(body).trim() === '') return done(null, undefined);
+    return parseJson(req, String(body), done);
+  });
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'eidgate_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status (the _count series counts requests)',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  app.decorate('metrics', registry);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-trace-id', request.id);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
+    return payload;
+  });
+
+  app.setErrorHandler((err, request, reply) => sendError(toAppError(err, request.routeOptions.config?.fieldReasons), request, reply, opts.renderErrorPage, err));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(errors.notFound(`No route ${request.method} ${request.url.split('?')[0]}.`), request, reply, opts.renderErrorPage),
+  );
+  return app;
+}
+
+function sendError(err: AppError, request: FastifyRequest, reply: FastifyReply, renderPage: PageErrorRenderer, cause?: unknown) {
+  if (err.status >= 500) request.log.error({ err: cause ?? err }, 'request failed');
+  else request.log.info({ code: err.code, status: err.status, reason: (err as { reason?: string }).reason }, err.detail);
+  const dialect = request.routeOptions.config?.dialect ?? (request.url.startsWith('/auth/rest') ? 'api' : undefined);
+  reply.status(err.status);
+  if (dialect === 'oauth') {
+    if (err.status === 401) reply.header('www-authenticate', 'Basic realm="eidgate"');
+    return reply.header('cache-control', 'no-store').send(oauthErrorBody(err));
+  }
+  if (dialect === 'page') {
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').send(renderPage(err, request));
+  }
+  if (err.code === 'invalid_token') reply.header('www-authenticate', 'Bearer error="invalid_token"');
+  return reply.type('application/json; charset=utf-8').send(apiErrorBody(err, request.id));
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Registry;
+  }
+}

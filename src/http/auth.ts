@@ -1,0 +1,25 @@
+// Bearer-token guard for the REST API: 401 for a token that is missing or not valid, 403 for a missing
+// permission. The verified claims ride on the request.
+import type { FastifyRequest } from 'fastify';
+import { errors } from '../errors.ts';
+import type { AccessTokenClaims, AccessTokens } from '../domain/tokens.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: AccessTokenClaims;
+  }
+}
+
+export function requirePermission(tokens: AccessTokens, permission: string) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers.authorization;
+    if (!header) throw errors.invalidToken('An Authorization: Bearer <access token> header is required.');
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m?.[1]) throw errors.invalidToken('The Authorization header must be "Bearer <access token>".');
+    const claims = await tokens.verify(m[1]);
+    if (!claims.permissions.includes(permission)) {
+      throw errors.forbidden(`The API client ${claims.clientId} lacks the "${permission}" permission.`);
+    }
+    request.auth = claims;
+  };
+}

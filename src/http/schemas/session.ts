@@ -1,0 +1,114 @@
+// JSON schemas of the sessions API: Fastify validates requests and serialises responses with them, and the
+// OpenAPI document is generated from them. Field names, types and enums follow Signicat's API.
+import { ATTRIBUTES, PROVIDERS } from '../../domain/sessions/attributes.ts';
+import { SESSION_STATUSES } from '../../domain/sessions/lifecycle.ts';
+
+export const MAX_SESSION_LIFETIME = 86400;
+
+const callbackUrl = { type: 'string', minLength: 1, maxLength: 2048, description: 'Absolute URL on one of the account\'s callback domains; https except on localhost.' };
+
+const callbackUrls = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['success', 'abort', 'error'],
+  properties: { success: callbackUrl, abort: callbackUrl, error: callbackUrl },
+} as const;
+
+/** Signicat request fields eidgate knows but does not implement: refused with a clear reason, never ignored. */
+export const UNSUPPORTED_REQUEST_FIELDS: Record<string, string> = {
+  prefilledInput: 'is not supported by eidgate: ID-porten takes no prefilled input',
+  additionalParameters: 'is not supported by eidgate yet',
+  encryptionPublicKey: 'is not supported by eidgate yet (message-level encryption)',
+  themeId: 'is not supported by eidgate yet (themes)',
+  requestDomain: 'is not supported by eidgate: the pages are served on PUBLIC_URL',
+  returnUrl: 'applies to the embedded flow, which eidgate does not support yet',
+  embeddedParentDomains: 'applies to the embedded flow, which eidgate does not support yet',
+};
+
+export const sessionRequestSchema = {
+  $id: 'SessionRequest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['flow', 'requestedAttributes', 'callbackUrls'],
+  properties: {
+    flow: { type: 'string', enum: ['redirect', 'headless', 'embedded'], description: 'Only redirect is supported; headless and embedded are refused.' },
+    requestedAttributes: { type: 'array', minItems: 1, maxItems: ATTRIBUTES.length, uniqueItems: true, items: { type: 'string', enum: [...ATTRIBUTES] } },
+    allowedProviders: { type: 'array', minItems: 1, maxItems: 10, uniqueItems: true, items: { type: 'string', maxLength: 30, enum: [...PROVIDERS] } },
+    callbackUrls,
+    language: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'ISO 639-1. Pages exist in nb, nn and en (no means nb); others fall back to en.' },
+    requestedLoa: { type: 'string', enum: ['low', 'substantial', 'high'] },
+    externalReference: { type: 'string', maxLength: 255, description: 'Returned as the externalReference parameter on the callback URLs.' },
+    usageReference: { type: 'string', maxLength: 255 },
+    sessionLifetime: { type: 'integer', minimum: 0, maximum: MAX_SESSION_LIFETIME, description: 'Seconds; default 1200; values under 300 are raised to 300.' },
+    tags: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 100 } },
+  },
+} as const;
+
+const nin = {
+  type: 'object',
+  properties: { value: { type: 'string' }, issuingCountry: { type: 'string' }, type: { type: 'string', enum: ['BIRTH', 'DNUMBER'] } },
+} as const;
+
+export const sessionResponseSchema = {
+  $id: 'Session',
+  type: 'object',
+  required: ['id', 'accountId', 'authenticationUrl', 'status', 'flow', 'requestedAttributes', 'sessionLifetime', 'expiresAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    accountId: { type: 'string' },
+    authenticationUrl: { type: 'string' },
+    status: { type: 'string', enum: [...SESSION_STATUSES] },
+    statusDetail: { type: 'string' },
+    provider: { type: 'string' },
+    subject: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        idpId: { type: 'string' },
+        name: { type: 'string' },
+        firstName: { type: 'string' },
+        lastName: { type: 'string' },
+        dateOfBirth: { type: 'string' },
+        nin,
+        idportenIdp: { type: 'string' },
+        idportenLoa: { type: 'string' },
+        idportenSub: { type: 'string' },
+      },
+    },
+    loa: { type: 'string', enum: ['low', 'substantial', 'high'] },
+    environment: { type: 'object', properties: { ipAddress: { type: 'string' }, userAgent: { type: 'string' } } },
+    error: {
+      type: 'object',
+      properties: { type: { type: 'string' }, title: { type: 'string' }, detail: { type: 'string' }, code: { type: 'string' } },
+    },
+    callbackUrls: { type: 'object', properties: { success: { type: 'string' }, abort: { type: 'string' }, error: { type: 'string' } } },
+    flow: { type: 'string' },
+    requestedAttributes: { type: 'array', items: { type: 'string' } },
+    allowedProviders: { type: 'array', items: { type: 'string' } },
+    language: { type: 'string' },
+    requestedLoa: { type: 'string' },
+    externalReference: { type: 'string' },
+    usageReference: { type: 'string' },
+    tags: { type: 'array', items: { type: 'string' } },
+    sessionLifetime: { type: 'integer' },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const apiErrorSchema = {
+  $id: 'Error',
+  type: 'object',
+  required: ['type', 'title', 'detail', 'code', 'status', 'traceId'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    detail: { type: 'string' },
+    code: { type: 'string' },
+    status: { type: 'integer' },
+    traceId: { type: 'string' },
+    invalidParams: {
+      type: 'array',
+      items: { type: 'object', required: ['name', 'reason'], properties: { name: { type: 'string' }, reason: { type: 'string' } } },
+    },
+  },
+} as const;

@@ -1,0 +1,56 @@
+// Page texts in the three languages the hosted pages speak. A session language outside these falls back
+// to English, as Signicat's does; `no` is Norwegian Bokmål.
+export type PageLang = 'nb' | 'nn' | 'en';
+
+export function pageLang(language: string | undefined): PageLang {
+  const l = (language ?? '').toLowerCase();
+  if (l === 'nb' || l === 'no') return 'nb';
+  if (l === 'nn') return 'nn';
+  return 'en';
+}
+
+/** Language from the Accept-Language header, for pages without a session. */
+export function langFromHeader(header: string | undefined): PageLang {
+  for (const part of (header ?? '').split(',')) {
+    const tag = part.split(';')[0]?.trim().toLowerCase().slice(0, 2);
+    if (tag === 'nb' || tag === 'no' || tag === 'nn' || tag === 'en') return pageLang(tag);
+  }
+  return 'en';
+}
+
+const T = {
+  errorTitle: { nb: 'Noe gikk galt', nn: 'Noko gjekk gale', en: 'Something went wrong' },
+  notFound: { nb: 'Siden finnes ikke.', nn: 'Sida finst ikkje.', en: 'This page does not exist.' },
+  generic: {
+    nb: 'Vi kunne ikke fullføre forespørselen. Gå tilbake til tjenesten og prøv igjen.',
+    nn: 'Vi kunne ikkje fullføre førespurnaden. Gå tilbake til tenesta og prøv igjen.',
+    en: 'We could not complete the request. Go back to the service and try again.',
+  },
+  reference: { nb: 'Referanse', nn: 'Referanse', en: 'Reference' },
+  chooseTitle: { nb: 'Velg innloggingsmetode', nn: 'Vel innloggingsmetode', en: 'Choose how to log in' },
+  chooseIntro: { nb: 'Logg inn for å fortsette.', nn: 'Logg inn for å halde fram.', en: 'Log in to continue.' },
+  cancel: { nb: 'Avbryt', nn: 'Avbryt', en: 'Cancel' },
+  expiredTitle: { nb: 'Innloggingen er utløpt', nn: 'Innlogginga har gått ut', en: 'The login has expired' },
+  expiredBody: {
+    nb: 'Det tok for lang tid. Gå tilbake til tjenesten og start på nytt.',
+    nn: 'Det tok for lang tid. Gå tilbake til tenesta og start på nytt.',
+    en: 'It took too long. Go back to the service and start again.',
+  },
+  finishedTitle: { nb: 'Innloggingen er avsluttet', nn: 'Innlogginga er avslutta', en: 'This login has ended' },
+  finishedBody: {
+    nb: 'Denne innloggingen er allerede fullført eller avbrutt. Gå tilbake til tjenesten.',
+    nn: 'Denne innlogginga er allereie fullført eller avbroten. Gå tilbake til tenesta.',
+    en: 'This login has already been completed or cancelled. Go back to the service.',
+  },
+  backToService: { nb: 'Tilbake til tjenesten', nn: 'Tilbake til tenesta', en: 'Back to the service' },
+  otherBrowser: {
+    nb: 'Innloggingen ble startet i en annen nettleser. Start på nytt fra tjenesten.',
+    nn: 'Innlogginga vart starta i ein annan nettlesar. Start på nytt frå tenesta.',
+    en: 'This login was started in another browser. Start again from the service.',
+  },
+  skip: { nb: 'Hopp til hovedinnhold', nn: 'Hopp til hovudinnhald', en: 'Skip to main content' },
+  idporten: { nb: 'ID-porten (MinID, BankID, Buypass, Commfides)', nn: 'ID-porten (MinID, BankID, Buypass, Commfides)', en: 'ID-porten (MinID, BankID, Buypass, Commfides)' },
+} satisfies Record<string, Record<PageLang, string>>;
+
+export type TextKey = keyof typeof T;
+export const t = (lang: PageLang, key: TextKey): string => T[key][lang];

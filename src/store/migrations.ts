@@ -1,0 +1,99 @@
+// Versioned migrations, the same SQL for PGlite and PostgreSQL. Append only: a released migration is never
+// edited. They run at start under a transaction-scoped advisory lock, so processes that start together
+// apply each migration exactly once and the others wait, then find nothing to do.
+import type { Sql } from './sql.ts';
+
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'accounts, api clients, signing keys, sessions',
+    sql: `
+CREATE TABLE accounts (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  callback_domains text[] NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE api_clients (
+  client_id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  name text NOT NULL,
+  permissions text[] NOT NULL,
+  token_lifetime integer NOT NULL DEFAULT 600 CHECK (token_lifetime BETWEEN 1 AND 3600),
+  disabled boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX api_clients_account ON api_clients (account_id);
+CREATE TABLE client_secrets (
+  id text PRIMARY KEY,
+  client_id text NOT NULL REFERENCES api_clients(client_id) ON DELETE CASCADE,
+  hash text NOT NULL,
+  hint text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  revoked_at timestamptz
+);
+CREATE INDEX client_secrets_client ON client_secrets (client_id);
+CREATE TABLE signing_keys (
+  kid text PRIMARY KEY,
+  alg text NOT NULL,
+  public_jwk jsonb NOT NULL,
+  private_jwk_enc text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  retired_at timestamptz
+);
+CREATE TABLE sessions (
+  id uuid PRIMARY KEY,
+  account_id text NOT NULL,
+  status text NOT NULL,
+  request jsonb NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  finished_at timestamptz,
+  provider text,
+  loa text,
+  identity_enc text,
+  error jsonb,
+  browser_binding text,
+  journey_state text UNIQUE,
+  journey_enc text
+);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+CREATE INDEX sessions_finished ON sessions (finished_at) WHERE finished_at IS NOT NULL;
+CREATE TABLE idempotency_keys (
+  account_id text NOT NULL,
+  key text NOT NULL,
+  request_hash text NOT NULL,
+  session_id uuid NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (account_id, key)
+);
+CREATE TABLE provider_configs (
+  account_id text NOT NULL REFERENCES accounts(id),
+  provider_id text NOT NULL,
+  config jsonb NOT NULL,
+  secret_enc text,
+  PRIMARY KEY (account_id, provider_id)
+);
+`,
+  },
+];
+
+const LOCK_KEY = 0x6569_6467; // "eidg"
+
+export async function migrate(sql: Sql): Promise<number[]> {
+  return sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const statement of m.sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}

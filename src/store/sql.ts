@@ -1,0 +1,88 @@
+// The smallest SQL surface both stores share: parameterised queries and transactions. Everything above
+// this file speaks the same SQL to embedded PGlite and to a PostgreSQL server.
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+
+export interface Sql {
+  readonly kind: 'pglite' | 'postgres';
+  query<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface SqlOptions {
+  /** PostgreSQL server; without it the embedded store is used. */
+  databaseUrl?: string | undefined;
+  /** Directory for the embedded store; 'memory://' keeps it in memory. */
+  dataDir?: string;
+  /** Search path (created when missing); lets tests share one server without sharing tables. */
+  schema?: string;
+  poolSize?: number;
+}
+
+export async function openSql(opts: SqlOptions): Promise<Sql> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.schema, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir ?? 'memory://');
+}
+
+async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Sql> {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  if (schema) {
+    const setup = new pg.Client({ connectionString: url });
+    await setup.connect();
+    try {
+      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    connectionTimeoutMillis: 5000,
+  });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const run = async <T>(c: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<T[]> =>
+    (await c.query(text, params as unknown[])).rows as T[];
+  const sql: Sql = {
+    kind: 'postgres',
+    query: (text, params) => run(pool, text, params),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Sql = {
+          kind: 'postgres',
+          query: (text, params) => run(client, text, params),
+          transaction: (inner) => inner(tx),
+          close: async () => {},
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+  return sql;
+}
+
+async function openPglite(dataDir: string): Promise<Sql> {
+  if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const wrap = (q: Pick<PGlite, 'query'>, inTx: boolean): Sql => ({
+    kind: 'pglite',
+    query: async <T>(text: string, params?: unknown[]) => (await q.query<T>(text, params)).rows,
+    transaction: (fn) => (inTx ? fn(wrap(q, true)) : db.transaction((tx) => fn(wrap(tx, true)))),
+    close: () => db.close(),
+  });
+  return wrap(db, false);
+}
