@@ -1,0 +1,195 @@
+// The broker and the CLI as a user runs them: real processes, real ports, the README's commands.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { DATABASE_URL, call, dropSchema, freePort, getToken, newSchema, validSessionRequest } from './helpers.ts';
+
+const NODE = process.execPath;
+const dirs: string[] = [];
+const schemas: string[] = [];
+after(async () => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const s of schemas) await dropSchema(s);
+});
+
+/** Environment for a fresh store: a new data dir, or a new schema on the server. */
+function storeEnv(): Record<string, string> {
+  if (DATABASE_URL) {
+    const schema = newSchema();
+    schemas.push(schema);
+    const u = new URL(DATABASE_URL);
+    u.searchParams.set('options', `-c search_path=${schema}`);
+    return { DATABASE_URL: u.toString(), EIDGATE_TEST_SCHEMA: schema };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'eidgate-proc-'));
+  dirs.push(dir);
+  return { DATA_DIR: dir };
+}
+
+async function ensureSchema(env: Record<string, string>) {
+  if (!env.EIDGATE_TEST_SCHEMA) return;
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: DATABASE_URL });
+  await c.connect();
+  await c.query(`CREATE SCHEMA IF NOT EXISTS ${env.EIDGATE_TEST_SCHEMA}`);
+  await c.end();
+}
+
+interface Running {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  port: number;
+}
+
+/** Starts `node src/main.ts` and resolves once it logs that it listens. */
+async function startProcess(env: Record<string, string>): Promise<Running> {
+  await ensureSchema(env);
+  const port = await freePort();
+  const { EIDGATE_TEST_SCHEMA: _s, ...rest } = env;
+  const child = spawn(NODE, ['src/main.ts'], {
+    env: { PATH: process.env.PATH, PORT: String(port), SIMULATOR: 'off', ...rest },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const r: Running = { child, stdout: '', stderr: '', port };
+  child.stderr!.on('data', (d) => (r.stderr += d));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      r.stdout += d;
+      if (r.stdout.includes('eidgate is listening')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${r.stderr}`)));
+  });
+  return r;
+}
+
+async function stop(r: Running): Promise<number | null> {
+  r.child.kill('SIGTERM');
+  const [code] = await once(r.child, 'exit');
+  return code as number | null;
+}
+
+const field = (out: string, name: string) => new RegExp(`${name}:\\s+(\\S+)`).exec(out)?.[1];
+
+describe('npm start', () => {
+  it('brings the broker up, prints development credentials that work, and stops cleanly on SIGTERM', async () => {
+    const r = await startProcess(storeEnv());
+    const base = `http://127.0.0.1:${r.port}`;
+    try {
+      const accountId = field(r.stdout, 'accountId')!;
+      const clientId = field(r.stdout, 'client_id')!;
+      const secret = field(r.stdout, 'client_secret')!;
+      assert.match(accountId, /^a-/);
+      const token = await getToken(base, clientId, secret);
+      const created = await call(base, 'POST', '/auth/rest/sessions', { token, body: validSessionRequest() });
+      assert.equal(created.status, 200);
+      assert.equal(created.body.accountId, accountId);
+      assert.equal((await call(base, 'GET', '/healthz')).status, 200);
+      assert.equal((await call(base, 'GET', '/readyz')).status, 200);
+      const metrics = await fetch(`${base}/metrics`).then((x) => x.text());
+      assert.match(metrics, /eidgate_http_request_duration_seconds_count\{method="POST",route="\/auth\/rest\/sessions",status="200"\} 1/);
+      // Logs are JSON with a trace id, and carry neither the secret nor the token.
+      const logLines = r.stdout.split('\n').filter((l) => l.startsWith('{'));
+      assert.ok(logLines.length > 0 && logLines.every((l) => JSON.parse(l)));
+      assert.ok(logLines.some((l) => JSON.parse(l).reqId));
+      const logs = logLines.join('\n');
+      assert.ok(!logs.includes(secret), 'no secret in logs');
+      assert.ok(!logs.includes(token), 'no token in logs');
+    } finally {
+      assert.equal(await stop(r), 0);
+    }
+  });
+
+  it('uses fixed development credentials as given, also on a later start', async () => {
+    const env = {
+      ...storeEnv(),
+      EIDGATE_DEV_ACCOUNT_ID: 'a-dev-fixed',
+      EIDGATE_DEV_CLIENT_ID: 'dev-client-fixed',
+      EIDGATE_DEV_CLIENT_SECRET: 'fixed-secret-0123456789abcdefghijklmnop',
+    };
+    for (let i = 0; i < 2; i++) {
+      const r = await startProcess(env);
+      try {
+        assert.equal(field(r.stdout, 'accountId'), 'a-dev-fixed');
+        assert.equal(field(r.stdout, 'client_id'), 'dev-client-fixed');
+        const token = await getToken(`http://127.0.0.1:${r.port}`, 'dev-client-fixed', env.EIDGATE_DEV_CLIENT_SECRET);
+        assert.ok(token);
+      } finally {
+        await stop(r);
+      }
+    }
+  });
+
+  it('bootstraps and prints nothing in production', async () => {
+    const r = await startProcess({ ...storeEnv(), EIDGATE_ENV: 'production', EIDGATE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
+    try {
+      assert.ok(!r.stdout.includes('client_secret'));
+      assert.ok(!r.stdout.includes('development account'));
+    } finally {
+      await stop(r);
+    }
+  });
+
+  it('refuses to start with a bad configuration, naming the value', async () => {
+    const res = spawnSync(NODE, ['src/main.ts'], { env: { PATH: process.env.PATH, PORT: 'abc', DATABASE_URL: 'mysql://x' }, encoding: 'utf8' });
+    assert.equal(res.status, 2);
+    assert.match(res.stderr, /PORT: "abc"/);
+    assert.match(res.stderr, /DATABASE_URL/);
+    assert.ok(!res.stderr.includes('    at '), 'no stack trace');
+  });
+});
+
+describe('eidgate CLI', () => {
+  const env = storeEnv();
+  const cli = (...args: string[]) => {
+    const { EIDGATE_TEST_SCHEMA: _s, ...rest } = env;
+    return spawnSync(NODE, ['src/cli/main.ts', ...args], { env: { PATH: process.env.PATH, ...rest }, encoding: 'utf8' });
+  };
+  const json = (...args: string[]) => {
+    const r = cli(...args, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+
+  it('manages accounts, domains, clients, secrets and keys, with --json for scripts', async () => {
+    await ensureSchema(env);
+    const account = json('accounts', 'create', '--name', 'Kommune', '--callback-domain', 'app.kommune.no');
+    assert.match(account.id, /^a-/);
+    assert.deepEqual(json('accounts', 'add-domain', account.id, 'Other.Kommune.no').callbackDomains, ['app.kommune.no', 'other.kommune.no']);
+    assert.deepEqual(json('accounts', 'remove-domain', account.id, 'app.kommune.no').callbackDomains, ['other.kommune.no']);
+    assert.ok(json('accounts', 'list').some((a: { id: string }) => a.id === account.id));
+    const client = json('clients', 'create', '--account', account.id, '--token-lifetime', '120');
+    assert.equal(client.tokenLifetime, 120);
+    assert.ok(client.clientSecret.length >= 32);
+    const listed = json('clients', 'list', '--account', account.id);
+    assert.equal(listed.length, 1);
+    assert.ok(!JSON.stringify(listed).includes(client.clientSecret), 'list never shows a secret');
+    assert.ok(!JSON.stringify(listed).includes('sha256$'), 'nor its hash');
+    const added = json('secrets', 'add', client.clientId);
+    json('secrets', 'revoke', client.clientId, added.secretId);
+    assert.equal(json('clients', 'disable', client.clientId).disabled, true);
+    assert.equal(json('clients', 'list', '--account', account.id)[0].disabled, true);
+    const keysBefore = json('keys', 'list');
+    const rotated = json('keys', 'rotate');
+    assert.ok(!keysBefore.some((k: { kid: string }) => k.kid === rotated.kid));
+    assert.equal(json('keys', 'list').filter((k: { retiredAt: string | null }) => k.retiredAt === null).length, 1);
+  });
+
+  it('answers mistakes with a message and an exit code, never a stack trace', () => {
+    const unknownAccount = cli('clients', 'create', '--account', 'a-missing-one');
+    assert.equal(unknownAccount.status, 1);
+    assert.match(unknownAccount.stderr, /does not exist/);
+    const usage = cli('accounts', 'frobnicate');
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /unknown command/);
+    const badFlag = cli('accounts', 'list', '--nope');
+    assert.equal(badFlag.status, 2);
+    const badDomain = cli('accounts', 'create', '--name', 'x', '--callback-domain', 'https://not a host/');
+    assert.equal(badDomain.status, 1);
+    for (const r of [unknownAccount, usage, badFlag, badDomain]) assert.ok(!r.stderr.includes('    at '), r.stderr);
+  });
+});
