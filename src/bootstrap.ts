@@ -21,12 +21,13 @@ export async function bootstrapDevAccount(config: Config, store: Store, accounts
 }
 
 async function bootstrap(config: Config, store: Store, accounts: Accounts): Promise<DevCredentials | undefined> {
+  const domains = [...new Set([...DEV_CALLBACK_DOMAINS, new URL(config.publicUrl).hostname])];
   const fixed = config.dev;
   if (fixed.accountId || fixed.clientId || fixed.clientSecret) {
     const accountId = fixed.accountId ?? (await store.listAccounts())[0]?.id;
     let created = false;
     const account = accountId ? await store.getAccount(accountId) : null;
-    const acc = account ?? (await accounts.createAccount({ id: accountId, name: 'Development account', callbackDomains: DEV_CALLBACK_DOMAINS }));
+    const acc = account ?? (await accounts.createAccount({ id: accountId, name: 'Development account', callbackDomains: domains }));
     created ||= !account;
     const clientId = fixed.clientId ?? (await store.listClients(acc.id))[0]?.clientId;
     const client = clientId ? await store.getClient(clientId) : null;
@@ -43,7 +44,7 @@ async function bootstrap(config: Config, store: Store, accounts: Accounts): Prom
     const client = (await store.listClients(first.id))[0];
     return client ? { accountId: first.id, clientId: client.clientId, clientSecret: undefined, created: false } : undefined;
   }
-  const account = await accounts.createAccount({ name: 'Development account', callbackDomains: DEV_CALLBACK_DOMAINS });
+  const account = await accounts.createAccount({ name: 'Development account', callbackDomains: domains });
   const { client, secret } = await accounts.createClient({ accountId: account.id, name: 'Development client' });
   return { accountId: account.id, clientId: client.clientId, clientSecret: secret, created: true };
 }

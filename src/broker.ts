@@ -22,6 +22,11 @@ import { tokenRoutes } from './http/routes/token.ts';
 import { createLogger } from './log.ts';
 import { Store } from './store/store.ts';
 import { Purger } from './domain/sessions/purge.ts';
+import { ProviderConfigs } from './domain/providers/configs.ts';
+import { OidcEidAdapter } from './domain/providers/idporten.ts';
+import { Journeys } from './domain/journey.ts';
+import { pageRoutes } from './http/routes/pages.ts';
+import { bootstrapDevAccount, type DevCredentials } from './bootstrap.ts';
 
 export interface BrokerOptions {
   clock?: Clock;
@@ -30,6 +35,10 @@ export interface BrokerOptions {
   schema?: string;
   /** Start the background purge job (default true). */
   purge?: boolean;
+  /** Create the development account when the store has none (development only; default false). */
+  bootstrap?: boolean;
+  /** An ID-porten-like provider for the development account (the built-in simulator). */
+  devProvider?: { issuer: string; clientId: string; clientSecret: string };
 }
 
 export interface Broker {
@@ -42,6 +51,9 @@ export interface Broker {
   tokens: AccessTokens;
   sessions: Sessions;
   purger: Purger;
+  providerConfigs: ProviderConfigs;
+  journeys: Journeys;
+  devCredentials: DevCredentials | undefined;
   log: Logger;
   clock: Clock;
   close(): Promise<void>;
@@ -75,6 +87,25 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
     const tokens = new AccessTokens(keys, `${config.publicUrl}/auth/open`, clock);
     const sessions = new Sessions({ store, sealer, clock, publicUrl: config.publicUrl });
     const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
+    const providerConfigs = new ProviderConfigs(store, sealer, config.idporten);
+    const adapters = [
+      new OidcEidAdapter('idporten', 'ID-porten', config.providerTimeoutMs),
+      new OidcEidAdapter('ansattporten', 'Ansattporten', config.providerTimeoutMs),
+    ];
+    const journeys = new Journeys({ sessions, adapters, configs: providerConfigs, publicUrl: config.publicUrl, clock, log });
+    const devCredentials = opts.bootstrap ? await bootstrapDevAccount(config, store, accounts) : undefined;
+    if (devCredentials && opts.devProvider) {
+      for (const providerId of ['idporten', 'ansattporten']) {
+        await providerConfigs.save(devCredentials.accountId, {
+          providerId,
+          issuer: opts.devProvider.issuer,
+          clientId: opts.devProvider.clientId,
+          clientSecret: opts.devProvider.clientSecret,
+          clientAuth: 'client_secret_basic',
+          par: true,
+        });
+      }
+    }
 
     const app = createApp({ logger: log, trustProxy: config.trustProxy, renderErrorPage });
     await app.register(swagger, {
@@ -95,6 +126,13 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
     await app.register(healthRoutes, { store });
     await app.register(tokenRoutes, { accounts, tokens, keys, publicUrl: config.publicUrl });
     await app.register(sessionRoutes, { sessions, tokens });
+    await app.register(pageRoutes, {
+      journeys,
+      sessions,
+      publicUrl: config.publicUrl,
+      devAccountId: devCredentials?.accountId,
+      devFormTargets: opts.devProvider ? [new URL(opts.devProvider.issuer).origin] : [],
+    });
     await app.ready();
     if (opts.purge !== false) purger.start(config.purgeIntervalSeconds);
 
@@ -108,6 +146,9 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
       tokens,
       sessions,
       purger,
+      providerConfigs,
+      journeys,
+      devCredentials,
       log,
       clock,
       async close() {

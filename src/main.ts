@@ -1,7 +1,8 @@
 // `npm start`: the broker (and, in development, the ID-porten simulator) in one process.
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createBroker } from './broker.ts';
-import { bootstrapDevAccount } from './bootstrap.ts';
+import { randomBytes } from 'node:crypto';
+import { startSimulator, type RunningSimulator } from './simulator/simulator.ts';
 
 let config: Config;
 try {
@@ -14,10 +15,33 @@ try {
   throw e;
 }
 
-const broker = await createBroker(config);
-const creds = await bootstrapDevAccount(config, broker.store, broker.accounts);
+// In development the ID-porten simulator runs beside the broker, on its own port; the broker reaches it
+// over HTTP exactly as it reaches the real ID-porten.
+let simulator: RunningSimulator | undefined;
+const devClient = { clientId: 'eidgate-dev', clientSecret: randomBytes(32).toString('base64url') };
+if (config.simulator.enabled) {
+  simulator = await startSimulator({
+    port: config.simulator.port,
+    host: config.host,
+    clients: [
+      {
+        client_id: devClient.clientId,
+        client_secret: devClient.clientSecret,
+        client_name: 'eidgate (development)',
+        redirect_uris: [`${config.publicUrl}/auth/callback/idporten`, `${config.publicUrl}/auth/callback/ansattporten`],
+        scope: 'openid profile',
+      },
+    ],
+  });
+}
+
+const broker = await createBroker(config, {
+  bootstrap: true,
+  devProvider: simulator ? { issuer: simulator.issuer, ...devClient } : undefined,
+});
+const creds = broker.devCredentials;
 await broker.app.listen({ port: config.port, host: config.host });
-broker.log.info({ publicUrl: config.publicUrl, store: broker.store.kind }, 'eidgate is listening');
+broker.log.info({ publicUrl: config.publicUrl, store: broker.store.kind, simulator: simulator?.issuer }, 'eidgate is listening');
 
 if (creds) {
   // Printed to stdout on purpose and never through the logger: log pipelines must not collect secrets.
@@ -43,8 +67,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     broker.log.info({ signal }, 'shutting down: finishing in-flight requests');
     // Fastify stops accepting, lets in-flight requests finish, then the store closes.
-    broker
-      .close()
+    Promise.all([broker.close(), simulator?.close()])
       .then(() => process.exit(0))
       .catch((err) => {
         broker.log.error({ err }, 'shutdown failed');

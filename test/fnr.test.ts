@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkNin, syntheticNin } from '../src/simulator/fnr.ts';
+import { checkNin, syntheticNin } from '../src/nin.ts';
 import { loadPeople } from '../src/simulator/people.ts';
 
 const birthDate = fc

@@ -54,3 +54,32 @@ const T = {
 
 export type TextKey = keyof typeof T;
 export const t = (lang: PageLang, key: TextKey): string => T[key][lang];
+
+const J = {
+  unavailableTitle: { nb: 'Innlogging er ikke tilgjengelig', nn: 'Innlogging er ikkje tilgjengeleg', en: 'Login is not available' },
+  unavailableBody: {
+    nb: 'Tjenesten har ingen innloggingsmetode som kan brukes nå. Prøv igjen senere.',
+    nn: 'Tenesta har ingen innloggingsmetode som kan brukast no. Prøv igjen seinare.',
+    en: 'The service has no login method that can be used right now. Try again later.',
+  },
+  otherBrowserTitle: { nb: 'Feil nettleser', nn: 'Feil nettlesar', en: 'Wrong browser' },
+  notFoundTitle: { nb: 'Fant ikke innloggingen', nn: 'Fann ikkje innlogginga', en: 'Login not found' },
+  notFoundBody: {
+    nb: 'Lenken er ugyldig eller for gammel. Gå tilbake til tjenesten og start på nytt.',
+    nn: 'Lenkja er ugyldig eller for gammal. Gå tilbake til tenesta og start på nytt.',
+    en: 'The link is not valid or too old. Go back to the service and start again.',
+  },
+  devTitle: { nb: 'Prøv eidgate', nn: 'Prøv eidgate', en: 'Try eidgate' },
+  devIntro: {
+    nb: 'Start en innlogging med utviklingskontoen og se sesjonen som tjenesten din får tilbake.',
+    nn: 'Start ei innlogging med utviklingskontoen og sjå sesjonen som tenesta di får tilbake.',
+    en: 'Start a login with the development account and see the session your service gets back.',
+  },
+  devOne: { nb: 'Logg inn med ID-porten', nn: 'Logg inn med ID-porten', en: 'Log in with ID-porten' },
+  devChooser: { nb: 'Logg inn med valg av metode', nn: 'Logg inn med val av metode', en: 'Log in with a choice of method' },
+  devResult: { nb: 'Resultat', nn: 'Resultat', en: 'Result' },
+  devAgain: { nb: 'Prøv igjen', nn: 'Prøv igjen', en: 'Try again' },
+  ansattporten: { nb: 'Ansattporten (som ansatt)', nn: 'Ansattporten (som tilsett)', en: 'Ansattporten (as an employee)' },
+} satisfies Record<string, Record<PageLang, string>>;
+
+export const tj = (lang: PageLang, key: keyof typeof J): string => J[key][lang];

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { exportJWK, generateKeyPair, calculateJwkThumbprint } from 'jose';
 import Provider, { errors as oidcErrors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { ACR_VALUES, EIDS, REACHABLE_ACRS, achievedLevel, acrRank, eidById, requestedMinimum, type Eid } from './eids.ts';
-import { checkNin } from './fnr.ts';
+import { checkNin } from '../nin.ts';
 import { SIM_STYLESHEET, SIM_STYLESHEET_PATH, loginPage, simErrorPage, simLang, type SimLang } from './pages.ts';
 import { loadPeople, type Person } from './people.ts';
 

@@ -35,5 +35,6 @@ export interface IdentityAttributes {
 export type Loa = 'low' | 'substantial' | 'high';
 export const LOA_ORDER: Record<Loa, number> = { low: 1, substantial: 2, high: 3 };
 
-export const PROVIDERS = ['idporten'] as const;
+/** Provider ids. Ansattporten is Digdir's sibling of ID-porten (same protocol), for logins as an employee. */
+export const PROVIDERS = ['idporten', 'ansattporten'] as const;
 export type ProviderId = (typeof PROVIDERS)[number];

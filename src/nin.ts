@@ -1,3 +1,4 @@
+// Shared by the broker (mapping pid to nin) and the simulator (validating typed numbers): no internals of either.
 // Norwegian national identity numbers (fødselsnummer and D-number): the two mod-11 control digits, and a
 // generator of synthetic numbers marked the way Skatteetaten's test registry (Tenor) marks them: month + 80.
 // Rules from Digdir's idporten-fnr-generate and Skatteetaten (see shared/reference/idporten-oidc.md §10).

@@ -1,0 +1,68 @@
+// The hosted journey pages, each a pure function of its state and language.
+import { escapeHtml as esc, layout } from './render.ts';
+import { t, tj, type PageLang } from './i18n.ts';
+
+export interface ChooserState {
+  lang: PageLang;
+  sessionId: string;
+  providers: { id: string; label: string }[];
+}
+
+const providerLabel = (lang: PageLang, id: string, fallback: string) =>
+  id === 'idporten' ? t(lang, 'idporten') : id === 'ansattporten' ? tj(lang, 'ansattporten') : fallback;
+
+export function chooserPage(s: ChooserState): string {
+  const buttons = s.providers
+    .map((p) => `<button type="submit" name="provider" value="${esc(p.id)}">${esc(providerLabel(s.lang, p.id, p.label))}</button>`)
+    .join('\n');
+  return layout(
+    s.lang,
+    t(s.lang, 'chooseTitle'),
+    `<p>${t(s.lang, 'chooseIntro')}</p>
+<form method="post" action="/login/${esc(s.sessionId)}/start">
+${buttons}
+</form>
+${cancelForm(s.lang, s.sessionId)}`,
+  );
+}
+
+export function cancelForm(lang: PageLang, sessionId: string): string {
+  return `<form method="post" action="/login/${esc(sessionId)}/abort">
+<button type="submit" class="secondary">${t(lang, 'cancel')}</button>
+</form>`;
+}
+
+function withLink(lang: PageLang, title: string, body: string, href: string | undefined): string {
+  const link = href ? `<p><a class="button" href="${esc(href)}">${t(lang, 'backToService')}</a></p>` : '';
+  return layout(lang, title, `<p>${esc(body)}</p>\n${link}`);
+}
+
+export const expiredPage = (lang: PageLang, callback: string) => withLink(lang, t(lang, 'expiredTitle'), t(lang, 'expiredBody'), callback);
+export const finishedPage = (lang: PageLang, callback: string | undefined) => withLink(lang, t(lang, 'finishedTitle'), t(lang, 'finishedBody'), callback);
+export const otherBrowserPage = (lang: PageLang) => withLink(lang, tj(lang, 'otherBrowserTitle'), t(lang, 'otherBrowser'), undefined);
+export const notFoundPage = (lang: PageLang) => withLink(lang, tj(lang, 'notFoundTitle'), tj(lang, 'notFoundBody'), undefined);
+export const unavailablePage = (lang: PageLang, sessionId: string) =>
+  layout(lang, tj(lang, 'unavailableTitle'), `<p>${tj(lang, 'unavailableBody')}</p>\n${cancelForm(lang, sessionId)}`);
+
+/** The development landing page: one click to a real login with the development account. */
+export function devLandingPage(lang: PageLang, hasChooser: boolean): string {
+  return layout(
+    lang,
+    tj(lang, 'devTitle'),
+    `<p>${tj(lang, 'devIntro')}</p>
+<form method="post" action="/dev/try">
+<button type="submit" name="mode" value="one">${tj(lang, 'devOne')}</button>
+${hasChooser ? `<button type="submit" name="mode" value="chooser" class="secondary">${tj(lang, 'devChooser')}</button>` : ''}
+</form>
+<p><a href="/docs">API documentation</a></p>`,
+  );
+}
+
+export function devResultPage(lang: PageLang, sessionJson: string): string {
+  return layout(
+    lang,
+    tj(lang, 'devResult'),
+    `<pre><code>${esc(sessionJson)}</code></pre>
+<p><a class="button" href="/">${tj(lang, 'devAgain')}</a></p>`,
+  );
+}
