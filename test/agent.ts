@@ -42,7 +42,7 @@ export class Agent {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const started = performance.now();
-    const res = await fetch(u, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await fetch(u, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     this.timeByOrigin.set(u.origin, (this.timeByOrigin.get(u.origin) ?? 0) + performance.now() - started);
     this.#store(u, res);
     return res;

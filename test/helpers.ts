@@ -56,6 +56,7 @@ export class LogCapture extends Writable {
 }
 
 export interface TestBroker {
+  schema: string;
   broker: Broker;
   base: string;
   clock: ManualClock;
@@ -69,10 +70,13 @@ export interface TestBroker {
 
 export const DEV_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
-/** Starts a broker with a development-style account and client, on a free port, with a manual clock. */
-export async function startBroker(env: Record<string, string> = {}, opts: BrokerOptions = {}): Promise<TestBroker> {
+/**
+ * Starts a broker with a development-style account and client, on a free port, with a manual clock.
+ * `share` starts a second broker process-equivalent on the first one's store (same schema, own pool).
+ */
+export async function startBroker(env: Record<string, string> = {}, opts: BrokerOptions = {}, share?: TestBroker): Promise<TestBroker> {
   const port = await freePort();
-  const schema = newSchema();
+  const schema = share?.schema ?? newSchema();
   const config = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -85,10 +89,15 @@ export async function startBroker(env: Record<string, string> = {}, opts: Broker
   const logs = new LogCapture();
   const clock = new ManualClock();
   const broker = await createBroker(config, { clock, logger: createLogger('info', logs), schema, purge: false, ...opts });
-  const account = await broker.accounts.createAccount({ name: 'Test account', callbackDomains: ['localhost', '127.0.0.1', 'example.com'] });
-  const { client, secret } = await broker.accounts.createClient({ accountId: account.id, secret: DEV_SECRET, name: 'Test client' });
+  const account = share
+    ? { id: share.accountId }
+    : await broker.accounts.createAccount({ name: 'Test account', callbackDomains: ['localhost', '127.0.0.1', 'example.com'] });
+  const { client, secret } = share
+    ? { client: { clientId: share.clientId }, secret: share.clientSecret }
+    : await broker.accounts.createClient({ accountId: account.id, secret: DEV_SECRET, name: 'Test client' });
   await broker.app.listen({ port, host: '127.0.0.1' });
   return {
+    schema,
     broker,
     base: `http://127.0.0.1:${port}`,
     clock,
@@ -99,7 +108,7 @@ export async function startBroker(env: Record<string, string> = {}, opts: Broker
     clientSecret: secret,
     async close() {
       await broker.close();
-      await dropSchema(schema);
+      if (!share) await dropSchema(schema);
     },
   };
 }

@@ -18,7 +18,7 @@ export interface ProviderChoice {
 
 /** What the person should see or where they should go next. */
 export type JourneyStep =
-  | { kind: 'redirect'; url: string }
+  | { kind: 'redirect'; url: string; /** Set when a journey to a provider starts: the session it is for. */ journeySession?: string }
   | { kind: 'choose'; session: SessionRecord; providers: ProviderChoice[]; formTargets: string[] }
   | { kind: 'not_found' }
   | { kind: 'expired'; session: SessionRecord; callback: string }
@@ -116,7 +116,7 @@ export class Journeys {
       const now = await this.#sessions.record(sessionId);
       return (now && this.#closed(now, browser)) ?? { kind: 'not_found' };
     }
-    return { kind: 'redirect', url: started.redirectUrl };
+    return { kind: 'redirect', url: started.redirectUrl, journeySession: sessionId };
   }
 
   /** The person cancels on our page: ABORT, then the abort callback. */
@@ -138,10 +138,17 @@ export class Journeys {
    * The provider sends the browser back. The state names the session; the browser must be the one that
    * started it (a forwarded link cannot finish someone else's login, and leaves the session untouched).
    */
-  async callback(providerId: string, callbackUrl: URL, browser: string | undefined, environment: Environment): Promise<JourneyStep> {
+  async callback(
+    providerId: string,
+    callbackUrl: URL,
+    browser: string | undefined,
+    environment: Environment,
+    journeyHint?: string,
+  ): Promise<JourneyStep> {
     const state = callbackUrl.searchParams.get('state');
     const s = state ? await this.#sessions.findByJourneyState(state) : null;
-    if (!s || s.provider !== providerId) return { kind: 'not_found' };
+    if (!s) return this.#stateMismatch(providerId, browser, environment, journeyHint);
+    if (s.provider !== providerId) return { kind: 'not_found' };
     if (!browser || !s.browserBinding || s.browserBinding !== sha256(browser)) return { kind: 'other_browser', session: s };
     const closed = this.#closed(s, browser);
     if (closed) return closed;
@@ -171,6 +178,28 @@ export class Journeys {
       // Another request finished it first (double submit, replay): show where it stands.
       const now = (await this.#sessions.record(s.id))!;
       return this.#closed(now, browser) ?? { kind: 'not_found' };
+    }
+  }
+
+  /**
+   * A callback whose state names no journey. When this browser has a journey in progress with this
+   * provider, the response was forged or mixed up: that login fails (ERROR), rather than waiting forever.
+   */
+  async #stateMismatch(providerId: string, browser: string | undefined, environment: Environment, journeyHint?: string): Promise<JourneyStep> {
+    const s = journeyHint ? await this.#sessions.record(journeyHint) : null;
+    if (!s || !browser || s.provider !== providerId || s.browserBinding !== sha256(browser) || this.#closed(s, browser)) return { kind: 'not_found' };
+    const code = 'invalid_callback';
+    this.#log.warn({ sessionId: s.id, providerId, code }, 'callback state does not match the journey');
+    try {
+      const done = await this.#sessions.finish(s.id, {
+        status: 'ERROR',
+        provider: providerId,
+        environment,
+        error: { type: sessionErrorType(code), title: 'Authentication failed', detail: 'The state returned by the identity provider does not match this login.', code },
+      });
+      return { kind: 'redirect', url: this.#sessions.callbackFor(done)! };
+    } catch {
+      return { kind: 'not_found' };
     }
   }
 

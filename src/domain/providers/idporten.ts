@@ -78,6 +78,9 @@ export class OidcEidAdapter implements ProviderAdapter {
     const timeout = Math.ceil(this.#timeoutMs / 1000);
     const config = await oidc.discovery(issuer, c.clientId, { id_token_signed_response_alg: 'RS256' }, auth, { execute, timeout });
     config.timeout = timeout;
+    // openid-client skips the id_token signature for tokens straight from the token endpoint (OIDC Core
+    // 3.1.3.7 permits it over TLS); we verify it anyway, against the provider's JWKS.
+    oidc.enableNonRepudiationChecks(config);
     const ms = this.#timeoutMs;
     config[oidc.customFetch] = (url, options) => fetch(url, { ...options, signal: AbortSignal.timeout(ms) } as RequestInit);
     return config;

@@ -12,6 +12,8 @@ import { chooserPage, devLandingPage, devResultPage, expiredPage, finishedPage, 
 import type { SessionRecord } from '../../store/store.ts';
 
 export const BROWSER_COOKIE = 'eidgate_browser';
+/** The session whose provider journey this browser started last; read only at the callback. */
+export const JOURNEY_COOKIE = 'eidgate_journey';
 
 interface Deps {
   journeys: Journeys;
@@ -71,6 +73,9 @@ export async function pageRoutes(app: FastifyInstance, deps: Deps): Promise<void
   const respond = (step: JourneyStep, request: FastifyRequest, reply: FastifyReply) => {
     switch (step.kind) {
       case 'redirect':
+        if (step.journeySession) {
+          reply.header('set-cookie', `${JOURNEY_COOKIE}=${step.journeySession}; Path=/auth/callback; HttpOnly; SameSite=Lax; Max-Age=3600${secure ? '; Secure' : ''}`);
+        }
         return reply.header('cache-control', 'no-store').redirect(step.url, 303);
       case 'choose': {
         const lang = sessionLang(step.session, request);
@@ -135,7 +140,7 @@ export async function pageRoutes(app: FastifyInstance, deps: Deps): Promise<void
     async (request, reply) => {
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       const url = new URL(`${deps.publicUrl}${callbackPath(request.params.provider)}${query}`);
-      const step = await deps.journeys.callback(request.params.provider, url, browserOf(request, reply, false), environment(request));
+      const step = await deps.journeys.callback(request.params.provider, url, browserOf(request, reply, false), environment(request), readCookie(request, JOURNEY_COOKIE));
       return respond(step, request, reply);
     },
   );
