@@ -68,7 +68,14 @@ export async function pageRoutes(app: FastifyInstance, deps: Deps): Promise<void
   };
 
   const page = (reply: FastifyReply, status: number, html: string, formTargets: string[] = []) =>
-    reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', csp(formTargets)).send(html);
+    reply
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', csp(formTargets))
+      // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form posts.
+      .header('referrer-policy', 'same-origin')
+      .send(html);
 
   const respond = (step: JourneyStep, request: FastifyRequest, reply: FastifyReply) => {
     switch (step.kind) {
