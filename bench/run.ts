@@ -1,0 +1,329 @@
+// npm run bench: starts what it measures in child processes, loads them with autocannon, and prints one
+// table (plus bench/results/<time>.json). Every figure is set against a reference measured in the same run:
+// the token endpoint against panva's oidc-provider, session create/get against a floor server doing only
+// the irreducible work on the same store. DATABASE_URL adds the PostgreSQL rows and the scale rows.
+//   BENCH_DURATION (seconds per load run, default 8), BENCH_CONNECTIONS (default 16),
+//   BENCH_JOURNEY_CONCURRENCY (default 8), BENCH_SCALE_ROWS (default 1000000), BENCH_PROFILE=1 (CPU profile of a journey run).
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { freePort } from '../test/helpers.ts';
+import { Agent, formAction } from '../test/agent.ts';
+import { summariseProfile } from './profile.ts';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const JOURNEY_CONCURRENCY = Number(process.env.BENCH_JOURNEY_CONCURRENCY ?? 8);
+const SCALE_ROWS = Number(process.env.BENCH_SCALE_ROWS ?? 1_000_000);
+const DATABASE_URL = process.env.DATABASE_URL || undefined;
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const NODE = process.execPath;
+
+interface Row {
+  group: string;
+  what: string;
+  store: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ref?: { name: string; rps: number; p50: number; p99: number };
+  ratio?: number;
+  note?: string;
+}
+const rows: Row[] = [];
+const memory: Record<string, { restMiB: number; peakMiB: number }> = {};
+const extra: Record<string, unknown> = {};
+
+interface Child {
+  proc: ChildProcess;
+  info: Record<string, any>;
+  port: number;
+  peakRss: number;
+  stop(): Promise<void>;
+}
+
+function rssMiB(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function startChild(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
+  const port = await freePort();
+  const proc = spawn(NODE, [...nodeArgs, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const info = await new Promise<Record<string, any>>((resolve, reject) => {
+    let buf = '';
+    proc.stdout!.on('data', (d) => {
+      buf += d;
+      const line = buf.split('\n').find((l) => l.includes('"ready"'));
+      if (line) resolve(JSON.parse(line));
+    });
+    proc.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+  const child: Child = {
+    proc,
+    info,
+    port,
+    peakRss: 0,
+    stop: () =>
+      new Promise((resolve) => {
+        proc.removeAllListeners('exit');
+        proc.on('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
+  return child;
+}
+
+/** Samples a child's resident memory while a load runs. */
+async function whileSampling<T>(child: Child, fn: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => (child.peakRss = Math.max(child.peakRss, rssMiB(child.proc.pid!))), 100);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function load(opts: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections?: number }): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const r = await autocannon({ url: opts.url, method: (opts.method ?? 'GET') as 'GET', headers: opts.headers, body: opts.body, connections: opts.connections ?? CONNECTIONS, duration: DURATION });
+  const bad = r.non2xx + r.errors + r.timeouts;
+  if (bad > r.requests.total * 0.01) throw new Error(`${opts.method ?? 'GET'} ${opts.url}: ${bad} failures of ${r.requests.total}`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: bad };
+}
+
+async function token(base: string, clientId: string, secret: string): Promise<string> {
+  const res = await fetch(`${base}/auth/open/connect/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&scope=signicat-api',
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+const SESSION_BODY = JSON.stringify({
+  flow: 'redirect',
+  language: 'nb',
+  requestedLoa: 'substantial',
+  allowedProviders: ['idporten'],
+  requestedAttributes: ['nin', 'name', 'idportenIdp', 'idportenLoa', 'idportenSub', 'idpId'],
+  callbackUrls: { success: 'https://localhost/success', abort: 'https://localhost/abort', error: 'https://localhost/error' },
+});
+
+async function newSchema(): Promise<string | undefined> {
+  if (!DATABASE_URL) return undefined;
+  const name = `bench_${randomBytes(4).toString('hex')}`;
+  const c = new pg.Client({ connectionString: DATABASE_URL });
+  await c.connect();
+  await c.query(`CREATE SCHEMA ${name}`);
+  await c.end();
+  return name;
+}
+
+async function dropSchema(name: string | undefined) {
+  if (!name || !DATABASE_URL) return;
+  const c = new pg.Client({ connectionString: DATABASE_URL });
+  await c.connect();
+  await c.query(`DROP SCHEMA ${name} CASCADE`);
+  await c.end();
+}
+
+async function benchToken() {
+  const broker = await startChild('bench/servers/broker.ts', { DATABASE_URL: '' });
+  const secret = 'bench-peer-secret-0123456789abcdefghijkl';
+  const peer = await startChild('bench/servers/oidc-provider-cc.ts', { CLIENT_SECRET: secret });
+  try {
+    const form = 'grant_type=client_credentials&scope=signicat-api';
+    const headers = (id: string, s: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' });
+    const ours = await whileSampling(broker, () => load({ url: `http://127.0.0.1:${broker.port}/auth/open/connect/token`, method: 'POST', headers: headers(broker.info.clientId, broker.info.clientSecret), body: form }));
+    const theirs = await load({ url: `http://127.0.0.1:${peer.port}/token`, method: 'POST', headers: headers('bench', secret), body: form });
+    rows.push({ group: 'token endpoint', what: 'tokens/s', store: 'pglite', ...ours, ref: { name: 'oidc-provider', ...theirs }, ratio: ours.rps / theirs.rps });
+  } finally {
+    await broker.stop();
+    await peer.stop();
+  }
+}
+
+async function benchSessions(store: 'pglite' | 'postgres', label: string = store, schemaOverride?: string): Promise<void> {
+  const schema = schemaOverride ?? (await newSchema());
+  const env = { DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '', ...(schema ? { BENCH_SCHEMA: schema } : {}) };
+  const broker = await startChild('bench/servers/broker.ts', env);
+  const floor = await startChild('bench/servers/floor.ts', env);
+  try {
+    const base = `http://127.0.0.1:${broker.port}`;
+    const restMiB = rssMiB(broker.proc.pid!);
+    const bearer = await token(base, broker.info.clientId, broker.info.clientSecret);
+    const json = { 'content-type': 'application/json' };
+    const create = await whileSampling(broker, () => load({ url: `${base}/auth/rest/sessions`, method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY }));
+    const floorCreate = await load({ url: `http://127.0.0.1:${floor.port}/auth/rest/sessions`, method: 'POST', headers: json, body: SESSION_BODY });
+    rows.push({ group: 'session create', what: 'req/s', store: label, ...create, ref: { name: 'floor', ...floorCreate }, ratio: create.rps / floorCreate.rps });
+    const made = (await (await fetch(`${base}/auth/rest/sessions`, { method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY })).json()) as { id: string };
+    const floorMade = (await (await fetch(`http://127.0.0.1:${floor.port}/auth/rest/sessions`, { method: 'POST', headers: json, body: SESSION_BODY })).json()) as { id: string };
+    const get = await whileSampling(broker, () => load({ url: `${base}/auth/rest/sessions/${made.id}`, headers: { authorization: `Bearer ${bearer}` } }));
+    const floorGet = await load({ url: `http://127.0.0.1:${floor.port}/auth/rest/sessions/${floorMade.id}` });
+    rows.push({ group: 'session get', what: 'req/s', store: label, ...get, ref: { name: 'floor', ...floorGet }, ratio: get.rps / floorGet.rps });
+    memory[`broker (${label})`] = { restMiB, peakMiB: broker.peakRss };
+  } finally {
+    await broker.stop();
+    await floor.stop();
+    if (!schemaOverride) await dropSchema(schema);
+  }
+}
+
+/** Complete journeys at a fixed concurrency: create → authenticationUrl → simulator → login → callback → read. */
+async function benchJourneys(store: 'pglite' | 'postgres') {
+  const schema = await newSchema();
+  const brokerPort = await freePort();
+  const brokerUrl = `http://localhost:${brokerPort}`;
+  const simSecret = 'bench-sim-secret-0123456789abcdefghijkl';
+  const sim = await startChild('bench/servers/simulator.ts', { SIM_SECRET: simSecret, BROKER_URL: brokerUrl });
+  const profileDir = join('bench', 'results', 'profile');
+  const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const env = { DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '', PUBLIC_URL: brokerUrl, SIM_ISSUER: sim.info.issuer, SIM_SECRET: simSecret, ...(schema ? { BENCH_SCHEMA: schema } : {}) };
+  const portBefore = process.env.PORT;
+  const broker = await (async () => {
+    // The broker must listen on the port its PUBLIC_URL names (the simulator redirects there).
+    const proc = spawn(NODE, [...nodeArgs, 'bench/servers/broker.ts'], { env: { ...process.env, ...env, PORT: String(brokerPort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const info = await new Promise<Record<string, any>>((resolve, reject) => {
+      let buf = '';
+      proc.stdout!.on('data', (d) => {
+        buf += d;
+        const line = buf.split('\n').find((l) => l.includes('"ready"'));
+        if (line) resolve(JSON.parse(line));
+      });
+      proc.on('exit', (code) => reject(new Error(`broker exited ${code}`)));
+    });
+    return { proc, info, port: brokerPort, peakRss: 0, stop: () => new Promise<void>((r) => { proc.removeAllListeners('exit'); proc.on('exit', () => r()); proc.kill('SIGTERM'); }) } as Child;
+  })();
+  process.env.PORT = portBefore;
+  try {
+    const bearer = await token(brokerUrl, broker.info.clientId, broker.info.clientSecret);
+    const latencies: number[] = [];
+    let brokerMs = 0;
+    let simMs = 0;
+    let failures = 0;
+    const simOrigin = new URL(sim.info.issuer).origin;
+    const deadline = Date.now() + DURATION * 1000;
+    const one = async () => {
+      const started = performance.now();
+      const agent = new Agent();
+      const created = (await (await fetch(`${brokerUrl}/auth/rest/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: SESSION_BODY })).json()) as { id: string; authenticationUrl: string };
+      const t0 = performance.now();
+      const page = await agent.follow(created.authenticationUrl, {}, 'https://localhost/');
+      const landed = await agent.follow(formAction(page.body, page.url), { form: { action: 'login', eid: 'bankid', person: sim.info.pid } }, 'https://localhost/');
+      const t1 = performance.now();
+      const read = (await (await fetch(`${brokerUrl}/auth/rest/sessions/${created.id}`, { headers: { authorization: `Bearer ${bearer}` } })).json()) as { status: string };
+      const ended = performance.now();
+      if (read.status !== 'SUCCESS' || !landed.url.startsWith('https://localhost/success')) {
+        failures++;
+        return;
+      }
+      latencies.push(ended - started);
+      const simPart = agent.timeByOrigin.get(simOrigin) ?? 0;
+      simMs += simPart;
+      brokerMs += t0 - started + (t1 - t0 - simPart) + (ended - t1);
+    };
+    await whileSampling(broker, () =>
+      Promise.all(
+        Array.from({ length: JOURNEY_CONCURRENCY }, async () => {
+          while (Date.now() < deadline) await one();
+        }),
+      ),
+    );
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+    rows.push({
+      group: 'journeys',
+      what: 'journeys/s',
+      store,
+      rps: latencies.length / DURATION,
+      p50: pct(50),
+      p99: pct(99),
+      note: `concurrency ${JOURNEY_CONCURRENCY}; time in broker ${((100 * brokerMs) / (brokerMs + simMs)).toFixed(0)}%, simulator ${((100 * simMs) / (brokerMs + simMs)).toFixed(0)}%; ${failures} failed`,
+    });
+    if (failures > 0) throw new Error(`${failures} journeys failed`);
+  } finally {
+    await broker.stop();
+    await sim.stop();
+    await dropSchema(schema);
+  }
+  if (PROFILE) {
+    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort();
+    extra[`cpu profile, journeys (${store})`] = summariseProfile(join(profileDir, files.at(-1)!), 15);
+  }
+}
+
+/** History does not slow the API: the same create/get with a million finished sessions in the table. */
+async function benchScale() {
+  const schema = (await newSchema())!;
+  // Let the broker create the schema, then fill it.
+  const warm = await startChild('bench/servers/broker.ts', { DATABASE_URL: DATABASE_URL!, BENCH_SCHEMA: schema });
+  await warm.stop();
+  const c = new pg.Client({ connectionString: DATABASE_URL });
+  await c.connect();
+  const t0 = performance.now();
+  await c.query(`INSERT INTO ${schema}.sessions (id, account_id, status, request, created_at, expires_at, finished_at)
+    SELECT gen_random_uuid(), 'a-history', 'SUCCESS', $1::jsonb, now() - interval '10 days', now() - interval '10 days' + interval '20 minutes', now() - interval '10 days'
+    FROM generate_series(1, $2::int)`, [SESSION_BODY, SCALE_ROWS]);
+  await c.query(`ANALYZE ${schema}.sessions`);
+  extra.scaleFillSeconds = ((performance.now() - t0) / 1000).toFixed(1);
+  await c.end();
+  try {
+    await benchSessions('postgres', `postgres, ${(SCALE_ROWS / 1e6).toFixed(1)}M rows`, schema);
+    // Purge cost: delete 100 batches of 1000 of those rows through the store's own purge.
+    const { Store } = await import('../src/store/store.ts');
+    const store = await Store.open({ databaseUrl: DATABASE_URL, schema });
+    const batches = 100;
+    const t1 = performance.now();
+    let deleted = 0;
+    for (let i = 0; i < batches; i++) deleted += await store.purgeSessions(new Date(Date.now() - 86400_000), 1000);
+    const ms = performance.now() - t1;
+    extra.purge = { deleted, msPer1000Rows: +(ms / (deleted / 1000)).toFixed(2), tableRows: SCALE_ROWS };
+    await store.close();
+  } finally {
+    await dropSchema(schema);
+  }
+}
+
+function fmt(n: number, d = 0) {
+  return n.toFixed(d).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
+
+function printTable() {
+  const lines = [
+    '| measure | store | eidgate | p50 ms | p99 ms | reference | ref | ref p50 | ref p99 | ratio | notes |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) =>
+      `| ${r.group} (${r.what}) | ${r.store} | ${fmt(r.rps, r.rps < 100 ? 1 : 0)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.ref?.name ?? ''} | ${r.ref ? fmt(r.ref.rps) : ''} | ${r.ref ? fmt(r.ref.p50, 1) : ''} | ${r.ref ? fmt(r.ref.p99, 1) : ''} | ${r.ratio ? `${r.ratio.toFixed(2)}×` : ''} | ${r.note ?? ''} |`,
+    ),
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n\nResident memory of the broker process (MiB):\n`);
+  for (const [k, v] of Object.entries(memory)) process.stdout.write(`  ${k}: at rest ${v.restMiB.toFixed(0)}, peak under load ${v.peakMiB.toFixed(0)}\n`);
+  for (const [k, v] of Object.entries(extra)) process.stdout.write(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v, null, 2)}\n`);
+}
+
+const started = Date.now();
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, durationPerRunSeconds: DURATION, connections: CONNECTIONS };
+process.stdout.write(`eidgate bench: ${JSON.stringify(machine)}\n`);
+await benchToken();
+await benchSessions('pglite');
+await benchJourneys('pglite');
+if (DATABASE_URL) {
+  await benchSessions('postgres');
+  await benchJourneys('postgres');
+  await benchScale();
+} else {
+  process.stdout.write('(set DATABASE_URL to add PostgreSQL and the million-row scale figures)\n');
+}
+printTable();
+mkdirSync('bench/results', { recursive: true });
+const file = join('bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ machine, rows, memory, extra, seconds: (Date.now() - started) / 1000 }, null, 2));
+process.stdout.write(`\nwritten ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

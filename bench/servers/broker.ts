@@ -1,0 +1,34 @@
+// The broker as the benchmark measures it: its own process, a fresh store, one account and API client.
+// Prints one JSON line with where it listens and the credentials, then serves until killed.
+import { loadConfig } from '../../src/config.ts';
+import { createBroker } from '../../src/broker.ts';
+import { createLogger } from '../../src/log.ts';
+
+const port = Number(process.env.PORT);
+const schema = process.env.BENCH_SCHEMA;
+const config = loadConfig({
+  PORT: String(port),
+  DATA_DIR: 'memory://',
+  SIMULATOR: 'off',
+  LOG_LEVEL: 'warn',
+  ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
+  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+});
+const broker = await createBroker(config, { schema, logger: createLogger('warn'), purge: false });
+const account = await broker.accounts.createAccount({ name: 'Bench', callbackDomains: ['localhost', '127.0.0.1'] });
+const { client, secret } = await broker.accounts.createClient({ accountId: account.id });
+if (process.env.SIM_ISSUER) {
+  for (const providerId of ['idporten', 'ansattporten']) {
+    await broker.providerConfigs.save(account.id, {
+      providerId,
+      issuer: process.env.SIM_ISSUER,
+      clientId: 'bench',
+      clientSecret: process.env.SIM_SECRET!,
+      clientAuth: 'client_secret_basic',
+      par: false,
+    });
+  }
+}
+await broker.app.listen({ port, host: '127.0.0.1' });
+process.stdout.write(`${JSON.stringify({ ready: true, accountId: account.id, clientId: client.clientId, clientSecret: secret, store: broker.store.kind })}\n`);
+process.on('SIGTERM', () => void broker.close().then(() => process.exit(0)));
