@@ -85,7 +85,7 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
     await keys.init();
     const accounts = new Accounts(store, clock);
     const tokens = new AccessTokens(keys, `${config.publicUrl}/auth/open`, clock);
-    const sessions = new Sessions({ store, sealer, clock, publicUrl: config.publicUrl });
+    const sessions = new Sessions({ store, sealer, clock, publicUrl: config.publicUrl, findAccount: (id) => accounts.findAccountCached(id) });
     const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
     const providerConfigs = new ProviderConfigs(store, sealer, config.idporten);
     const adapters = [

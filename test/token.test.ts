@@ -83,6 +83,14 @@ describe('token endpoint', () => {
     assert.ok(t.logs.entries().some((e) => e.clientId === client.clientId && e.reason === 'client disabled'));
   });
 
+  it('refuses a client disabled after it was used (the process drops its cached copy at once)', async () => {
+    const { client, secret } = await t.broker.accounts.createClient({ accountId: t.accountId });
+    const auth = { authorization: basic(client.clientId, secret) };
+    assert.equal((await tokenRequest(t, form({ grant_type: 'client_credentials' }), auth)).status, 200);
+    await t.broker.accounts.setClientDisabled(client.clientId, true);
+    assert.equal((await tokenRequest(t, form({ grant_type: 'client_credentials' }), auth)).body.error, 'invalid_client');
+  });
+
   it('answers a revoked secret with invalid_client, while another secret keeps working', async () => {
     const { client, secret } = await t.broker.accounts.createClient({ accountId: t.accountId });
     const second = await t.broker.accounts.addClientSecret(client.clientId);

@@ -3,6 +3,13 @@ import { hashSecret, newAccountId, newClientId, newClientSecret, randomId, verif
 import { errors } from '../errors.ts';
 import type { Account, ApiClient, Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import { TtlCache } from '../ttl-cache.ts';
+
+/**
+ * How long a process trusts a client or account it read. Disabling a client, revoking a secret or removing
+ * a callback domain takes effect within this time on every process (immediately on the one that made it).
+ */
+export const DIRECTORY_CACHE_MS = 5000;
 
 export const PERMISSIONS = ['sessions'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -22,9 +29,17 @@ export class Accounts {
   readonly #store: Store;
   readonly #clock: Clock;
 
+  readonly #clients = new TtlCache<string, ApiClient>({ ttlMs: DIRECTORY_CACHE_MS, max: 10_000 });
+  readonly #accounts = new TtlCache<string, Account>({ ttlMs: DIRECTORY_CACHE_MS, max: 10_000 });
+
   constructor(store: Store, clock: Clock) {
     this.#store = store;
     this.#clock = clock;
+  }
+
+  /** An account for a hot path (session create), read through the short cache. */
+  async findAccountCached(id: string): Promise<Account | null> {
+    return (await this.#accounts.getOrLoad(id, async () => (await this.#store.getAccount(id)) as Account)) ?? null;
   }
 
   createAccount(opts: { name: string; id?: string; callbackDomains?: string[] }): Promise<Account> {
@@ -46,6 +61,7 @@ export class Accounts {
   async addCallbackDomain(accountId: string, domain: string): Promise<Account> {
     const a = await this.getAccount(accountId);
     const d = normaliseDomain(domain);
+    this.#accounts.delete(accountId);
     return (await this.#store.setCallbackDomains(accountId, [...new Set([...a.callbackDomains, d])]))!;
   }
 
@@ -53,6 +69,7 @@ export class Accounts {
     const a = await this.getAccount(accountId);
     const d = normaliseDomain(domain);
     if (!a.callbackDomains.includes(d)) throw errors.notFound(`${d} is not a callback domain of ${accountId}`);
+    this.#accounts.delete(accountId);
     return (await this.#store.setCallbackDomains(accountId, a.callbackDomains.filter((x) => x !== d)))!;
   }
 
@@ -100,6 +117,7 @@ export class Accounts {
   }
 
   async setClientDisabled(clientId: string, disabled: boolean): Promise<void> {
+    this.#clients.delete(clientId);
     if (!(await this.#store.setClientDisabled(clientId, disabled))) throw errors.notFound(`API client ${clientId} does not exist`);
   }
 
@@ -108,16 +126,19 @@ export class Accounts {
     const secret = newClientSecret();
     const rec = secretRecord(secret);
     await this.#store.addClientSecret(clientId, rec);
+    this.#clients.delete(clientId);
     return { secretId: rec.id, secret };
   }
 
   async revokeClientSecret(clientId: string, secretId: string): Promise<void> {
+    this.#clients.delete(clientId);
     if (!(await this.#store.revokeClientSecret(clientId, secretId, this.#clock.now()))) {
       throw errors.notFound(`no live secret ${secretId} on API client ${clientId}`);
     }
   }
 
   async setFixedClientSecret(clientId: string, secret: string): Promise<void> {
+    this.#clients.delete(clientId);
     await this.#store.replaceClientSecrets(clientId, secretRecord(secret));
   }
 
@@ -126,7 +147,7 @@ export class Accounts {
    * returned separately for the log (never the secret).
    */
   async authenticate(clientId: string, secret: string): Promise<ApiClient> {
-    const client = await this.#store.getClient(clientId);
+    const client = (await this.#clients.getOrLoad(clientId, async () => (await this.#store.getClient(clientId)) as ApiClient)) ?? null;
     const fail = (reason: string) => Object.assign(errors.oauth(401, 'invalid_client', 'Client authentication failed.'), { reason });
     if (!client) throw fail('unknown client');
     // Compare against every live secret, so the time taken does not reveal which one matched.

@@ -5,6 +5,7 @@ import { randomId } from '../crypto.ts';
 import { errors } from '../errors.ts';
 import type { ApiClient } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import { TtlCache } from '../ttl-cache.ts';
 import { ACCESS_TOKEN_ALG, type KeyRing } from './keys.ts';
 
 export const API_SCOPE = 'signicat-api';
@@ -28,6 +29,9 @@ export class AccessTokens {
   readonly #keys: KeyRing;
   readonly #issuer: string;
   readonly #clock: Clock;
+
+  /** Tokens already verified, until they expire (at most a minute): a bearer is verified once per process. */
+  readonly #verified = new TtlCache<string, AccessTokenClaims & { exp: number }>({ ttlMs: 60_000, max: 20_000 });
 
   constructor(keys: KeyRing, issuer: string, clock: Clock) {
     this.#keys = keys;
@@ -70,6 +74,13 @@ export class AccessTokens {
 
   /** Validates a bearer token; every failure is invalid_token (401) with a reason a developer can act on. */
   async verify(token: string): Promise<AccessTokenClaims> {
+    const cached = this.#verified.get(token);
+    if (cached && cached.exp + CLOCK_TOLERANCE_SECONDS > this.#clock.now().getTime() / 1000) return cached;
+    const claims = await this.#verifyFully(token);
+    return claims;
+  }
+
+  async #verifyFully(token: string): Promise<AccessTokenClaims> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, async (header) => {
@@ -98,6 +109,8 @@ export class AccessTokens {
     const clientId = payload.client_id;
     if (typeof accountId !== 'string' || typeof clientId !== 'string') throw errors.invalidToken('The access token lacks account_id or client_id.');
     const permissions = Array.isArray(payload.permissions) ? payload.permissions.filter((p): p is string => typeof p === 'string') : [];
-    return { clientId, accountId, scope, permissions };
+    const claims = { clientId, accountId, scope, permissions };
+    this.#verified.set(token, { ...claims, exp: payload.exp! });
+    return claims;
   }
 }

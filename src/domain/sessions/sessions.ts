@@ -2,7 +2,7 @@
 // authenticated API client's claims and plain values, and get plain objects back.
 import { newSessionId, sha256, type Sealer } from '../../crypto.ts';
 import { errors, type InvalidParam } from '../../errors.ts';
-import type { SessionRecord, Store } from '../../store/store.ts';
+import type { Account, SessionRecord, Store } from '../../store/store.ts';
 import type { Clock } from '../clock.ts';
 import type { AttributeName, IdentityAttributes, Loa, Nin } from './attributes.ts';
 import { effectiveStatus, isFinal, sourcesOf, type FinalStatus, type SessionStatus } from './lifecycle.ts';
@@ -96,8 +96,11 @@ export class Sessions {
   readonly #clock: Clock;
   readonly #publicUrl: string;
 
-  constructor(deps: { store: Store; sealer: Sealer; clock: Clock; publicUrl: string }) {
+  readonly #findAccount: (id: string) => Promise<Account | null>;
+
+  constructor(deps: { store: Store; sealer: Sealer; clock: Clock; publicUrl: string; findAccount?: (id: string) => Promise<Account | null> }) {
     this.#store = deps.store;
+    this.#findAccount = deps.findAccount ?? ((id) => deps.store.getAccount(id));
     this.#sealer = deps.sealer;
     this.#clock = deps.clock;
     this.#publicUrl = deps.publicUrl;
@@ -112,7 +115,7 @@ export class Sessions {
   }
 
   async create(accountId: string, request: SessionRequest, idempotencyKey?: string): Promise<{ view: SessionView; replayed: boolean }> {
-    const account = await this.#store.getAccount(accountId);
+    const account = await this.#findAccount(accountId);
     if (!account) throw errors.forbidden('The account of this access token does not exist.');
     this.#validate(request, account.callbackDomains);
     const now = this.#clock.now();
