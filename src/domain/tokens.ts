@@ -1,7 +1,7 @@
 // Access tokens for the REST API: client_credentials JWTs (RFC 9068 shape) carrying account_id, as
 // Signicat's SDK expects. Signing and validation are jose's; this file only chooses the claims.
 import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
-import { randomId } from '../crypto.ts';
+import { randomUUID } from 'node:crypto';
 import { errors } from '../errors.ts';
 import type { ApiClient } from '../store/store.ts';
 import type { Clock } from './clock.ts';
@@ -60,7 +60,7 @@ export class AccessTokens {
       client_id: client.clientId,
       account_id: client.accountId,
       permissions: client.permissions,
-      jti: randomId(12),
+      jti: randomUUID(),
     })
       .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid, typ: 'at+jwt' })
       .setIssuer(this.#issuer)
