@@ -55,8 +55,8 @@ function rssMiB(pid: number): number {
   }
 }
 
-async function startChild(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
-  const port = await freePort();
+async function startChild(script: string, env: Record<string, string>, nodeArgs: string[] = [], fixedPort?: number): Promise<Child> {
+  const port = fixedPort ?? (await freePort());
   const proc = spawn(NODE, [...nodeArgs, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   const info = await new Promise<Record<string, any>>((resolve, reject) => {
     let buf = '';
@@ -187,22 +187,8 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
   const profileDir = join('bench', 'results', 'profile');
   const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const env = { DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '', PUBLIC_URL: brokerUrl, SIM_ISSUER: sim.info.issuer, SIM_SECRET: simSecret, ...(schema ? { BENCH_SCHEMA: schema } : {}) };
-  const portBefore = process.env.PORT;
-  const broker = await (async () => {
-    // The broker must listen on the port its PUBLIC_URL names (the simulator redirects there).
-    const proc = spawn(NODE, [...nodeArgs, 'bench/servers/broker.ts'], { env: { ...process.env, ...env, PORT: String(brokerPort) }, stdio: ['ignore', 'pipe', 'inherit'] });
-    const info = await new Promise<Record<string, any>>((resolve, reject) => {
-      let buf = '';
-      proc.stdout!.on('data', (d) => {
-        buf += d;
-        const line = buf.split('\n').find((l) => l.includes('"ready"'));
-        if (line) resolve(JSON.parse(line));
-      });
-      proc.on('exit', (code) => reject(new Error(`broker exited ${code}`)));
-    });
-    return { proc, info, port: brokerPort, peakRss: 0, stop: () => new Promise<void>((r) => { proc.removeAllListeners('exit'); proc.on('exit', () => r()); proc.kill('SIGTERM'); }) } as Child;
-  })();
-  process.env.PORT = portBefore;
+  // The broker must listen on the port its PUBLIC_URL names (the simulator redirects there).
+  const broker = await startChild('bench/servers/broker.ts', env, nodeArgs, brokerPort);
   try {
     const bearer = await token(brokerUrl, broker.info.clientId, broker.info.clientSecret);
     const latencies: number[] = [];
