@@ -32,6 +32,9 @@ if (config.simulator.enabled) {
         scope: 'openid profile',
       },
     ],
+  }).catch((e: { code?: string; message?: string }) => {
+    process.stderr.write(`eidgate: cannot start the ID-porten simulator on port ${config.simulator.port} (${e.code === 'EADDRINUSE' ? 'the port is in use; set SIMULATOR_PORT, or SIMULATOR=off' : e.message})\n`);
+    process.exit(1);
   });
 }
 
@@ -40,7 +43,14 @@ const broker = await createBroker(config, {
   devProvider: simulator ? { issuer: simulator.issuer, ...devClient } : undefined,
 });
 const creds = broker.devCredentials;
-await broker.app.listen({ port: config.port, host: config.host });
+try {
+  await broker.app.listen({ port: config.port, host: config.host });
+} catch (e) {
+  const code = (e as { code?: string }).code;
+  process.stderr.write(`eidgate: cannot listen on ${config.host}:${config.port} (${code === 'EADDRINUSE' ? 'the port is in use; set PORT' : (e as Error).message})\n`);
+  await Promise.all([broker.close(), simulator?.close()]);
+  process.exit(1);
+}
 broker.log.info({ publicUrl: config.publicUrl, store: broker.store.kind, simulator: simulator?.issuer }, 'eidgate is listening');
 
 if (creds) {

@@ -22,6 +22,7 @@ type AccountQuery = { 'signicat-accountId'?: string };
 export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sessions; tokens: AccessTokens }): Promise<void> {
   app.addSchema(apiErrorSchema);
   app.addSchema(sessionResponseSchema);
+  app.addSchema(sessionRequestSchema);
   const guard = requirePermission(deps.tokens, 'sessions');
   const security = [{ bearerAuth: [] }];
 
@@ -39,7 +40,7 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255, description: 'Same key and body: the same session comes back.' } },
         },
-        body: sessionRequestSchema,
+        body: { $ref: 'SessionRequest#' },
         response: { 200: { $ref: 'Session#' }, ...errorResponses },
       },
     },
