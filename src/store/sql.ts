@@ -33,6 +33,9 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     await setup.connect();
     try {
       await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } catch (e) {
+      // Two processes creating the same schema at once: IF NOT EXISTS can still lose the race (23505).
+      if ((e as { code?: string }).code !== '23505') throw e;
     } finally {
       await setup.end();
     }
