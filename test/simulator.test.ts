@@ -81,6 +81,8 @@ describe('ID-porten simulator', () => {
       assert.notEqual(claims.sub, claims.pid, 'sub is a pseudonym, not the pid');
       const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
       assert.equal(info.pid, sim.people[0]!.pid);
+      assert.equal(info.locale, 'en');
+      for (const absent of ['jti', 'acr', 'amr', 'nonce']) assert.equal(info[absent], undefined, `userinfo has no ${absent}`);
     });
   }
 

@@ -145,9 +145,10 @@ export async function createProvider(opts: SimulatorOptions, people: Person[]): 
       const person = byPid.get(parsed.pid);
       return {
         accountId: id,
-        async claims(_use, scope) {
-          // jti: ID-porten's id_tokens carry a short random one (11 characters).
-          const claims: Record<string, unknown> = { sub: id, pid: parsed.pid, locale: parsed.locale, jti: randomBytes(8).toString('base64url') };
+        async claims(use, scope) {
+          const claims: Record<string, unknown> = { sub: id, pid: parsed.pid, locale: parsed.locale };
+          // jti: ID-porten's id_tokens carry a short random one (11 characters); userinfo has none.
+          if (use === 'id_token') claims.jti = randomBytes(8).toString('base64url');
           if (scope.split(' ').includes('profile') && parsed.eid.providesNames && person) {
             claims.given_name = person.givenName;
             claims.family_name = person.familyName;
