@@ -1,4 +1,4 @@
-// Summarises a V8 .cpuprofile: the functions with the most self time, as share of all samples.
+// Summarises a V8 .cpuprofile: self time by function, or by where the code lives.
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -7,41 +7,41 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-export function summariseProfile(file: string, top: number): string[] {
+/** Self time grouped by `keyOf`, as shares of all samples, largest first. */
+function aggregate(file: string, top: number, keyOf: (n: ProfileNode) => string): string[] {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
-  const byFn = new Map<string, number>();
+  const sums = new Map<string, number>();
   let total = 0;
   for (const n of profile.nodes) {
     const hits = n.hitCount ?? 0;
     total += hits;
-    const url = n.callFrame.url.replace(/^file:\/\/.*?node_modules\//, '').replace(/^file:\/\/.*?\/(src|bench|test)\//, '$1/');
-    const key = `${n.callFrame.functionName || '(anonymous)'} ${url ? `${url}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
-    byFn.set(key, (byFn.get(key) ?? 0) + hits);
+    const key = keyOf(n);
+    sums.set(key, (sums.get(key) ?? 0) + hits);
   }
-  return [...byFn]
+  return [...sums]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([k, v]) => `${((100 * v) / total).toFixed(1)}% ${k}`);
 }
 
+/** The functions with the most self time. */
+export function summariseProfile(file: string, top: number): string[] {
+  return aggregate(file, top, (n) => {
+    const url = n.callFrame.url.replace(/^file:\/\/.*?node_modules\//, '').replace(/^file:\/\/.*?\/(src|bench|test)\//, '$1/');
+    return `${n.callFrame.functionName || '(anonymous)'} ${url ? `${url}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
+  });
+}
+
 /** Self time by where the code lives: a package, our src/, Node's internals, or the VM itself. */
 export function profileByArea(file: string): string[] {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
-  const areas = new Map<string, number>();
-  let total = 0;
-  for (const n of profile.nodes) {
-    const hits = n.hitCount ?? 0;
-    total += hits;
+  return aggregate(file, 12, (n) => {
     const url = n.callFrame.url;
-    let area: string;
     const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url);
-    if (pkg) area = pkg[1]!;
-    else if (url.startsWith('wasm://')) area = '@electric-sql/pglite (wasm)';
-    else if (/\/(src)\//.test(url)) area = 'eidgate src/';
-    else if (url.startsWith('node:internal/crypto') || n.callFrame.functionName === 'jobPromise') area = 'node crypto';
-    else if (url.startsWith('node:')) area = 'node internals';
-    else area = n.callFrame.functionName.startsWith('(') ? n.callFrame.functionName : `native ${n.callFrame.functionName}`;
-    areas.set(area, (areas.get(area) ?? 0) + hits);
-  }
-  return [...areas].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${((100 * v) / total).toFixed(1)}% ${k}`);
+    if (pkg) return pkg[1]!;
+    if (url.startsWith('wasm://')) return '@electric-sql/pglite (wasm)';
+    if (/\/(src)\//.test(url)) return 'eidgate src/';
+    if (url.startsWith('node:internal/crypto') || n.callFrame.functionName === 'jobPromise') return 'node crypto';
+    if (url.startsWith('node:')) return 'node internals';
+    return n.callFrame.functionName.startsWith('(') ? n.callFrame.functionName : `native ${n.callFrame.functionName}`;
+  });
 }

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { freePort } from '../test/helpers.ts';
 import { Agent, formAction } from '../test/agent.ts';
-import { summariseProfile } from './profile.ts';
+import { profileByArea, summariseProfile } from './profile.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -242,7 +242,8 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
   }
   if (PROFILE) {
     const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort();
-    extra[`cpu profile, journeys (${store})`] = summariseProfile(join(profileDir, files.at(-1)!), 15);
+    const file = join(profileDir, files.at(-1)!);
+    extra[`cpu profile, journeys (${store})`] = [...profileByArea(file), '-- by function --', ...summariseProfile(file, 15)];
   }
 }
 

@@ -50,12 +50,6 @@ const T = {
   },
   skip: { nb: 'Hopp til hovedinnhold', nn: 'Hopp til hovudinnhald', en: 'Skip to main content' },
   idporten: { nb: 'ID-porten (MinID, BankID, Buypass, Commfides)', nn: 'ID-porten (MinID, BankID, Buypass, Commfides)', en: 'ID-porten (MinID, BankID, Buypass, Commfides)' },
-} satisfies Record<string, Record<PageLang, string>>;
-
-export type TextKey = keyof typeof T;
-export const t = (lang: PageLang, key: TextKey): string => T[key][lang];
-
-const J = {
   unavailableTitle: { nb: 'Innlogging er ikke tilgjengelig', nn: 'Innlogging er ikkje tilgjengeleg', en: 'Login is not available' },
   unavailableBody: {
     nb: 'Tjenesten har ingen innloggingsmetode som kan brukes nå. Prøv igjen senere.',
@@ -82,4 +76,5 @@ const J = {
   ansattporten: { nb: 'Ansattporten (som ansatt)', nn: 'Ansattporten (som tilsett)', en: 'Ansattporten (as an employee)' },
 } satisfies Record<string, Record<PageLang, string>>;
 
-export const tj = (lang: PageLang, key: keyof typeof J): string => J[key][lang];
+export type TextKey = keyof typeof T;
+export const t = (lang: PageLang, key: TextKey): string => T[key][lang];

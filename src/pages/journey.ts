@@ -1,6 +1,6 @@
 // The hosted journey pages, each a pure function of its state and language.
 import { escapeHtml as esc, layout } from './render.ts';
-import { t, tj, type PageLang } from './i18n.ts';
+import { t, type PageLang } from './i18n.ts';
 
 export interface ChooserState {
   lang: PageLang;
@@ -9,7 +9,7 @@ export interface ChooserState {
 }
 
 const providerLabel = (lang: PageLang, id: string, fallback: string) =>
-  id === 'idporten' ? t(lang, 'idporten') : id === 'ansattporten' ? tj(lang, 'ansattporten') : fallback;
+  id === 'idporten' ? t(lang, 'idporten') : id === 'ansattporten' ? t(lang, 'ansattporten') : fallback;
 
 export function chooserPage(s: ChooserState): string {
   const buttons = s.providers
@@ -39,20 +39,20 @@ function withLink(lang: PageLang, title: string, body: string, href: string | un
 
 export const expiredPage = (lang: PageLang, callback: string) => withLink(lang, t(lang, 'expiredTitle'), t(lang, 'expiredBody'), callback);
 export const finishedPage = (lang: PageLang, callback: string | undefined) => withLink(lang, t(lang, 'finishedTitle'), t(lang, 'finishedBody'), callback);
-export const otherBrowserPage = (lang: PageLang) => withLink(lang, tj(lang, 'otherBrowserTitle'), t(lang, 'otherBrowser'), undefined);
-export const notFoundPage = (lang: PageLang) => withLink(lang, tj(lang, 'notFoundTitle'), tj(lang, 'notFoundBody'), undefined);
+export const otherBrowserPage = (lang: PageLang) => withLink(lang, t(lang, 'otherBrowserTitle'), t(lang, 'otherBrowser'), undefined);
+export const notFoundPage = (lang: PageLang) => withLink(lang, t(lang, 'notFoundTitle'), t(lang, 'notFoundBody'), undefined);
 export const unavailablePage = (lang: PageLang, sessionId: string) =>
-  layout(lang, tj(lang, 'unavailableTitle'), `<p>${tj(lang, 'unavailableBody')}</p>\n${cancelForm(lang, sessionId)}`);
+  layout(lang, t(lang, 'unavailableTitle'), `<p>${t(lang, 'unavailableBody')}</p>\n${cancelForm(lang, sessionId)}`);
 
 /** The development landing page: one click to a real login with the development account. */
 export function devLandingPage(lang: PageLang, hasChooser: boolean): string {
   return layout(
     lang,
-    tj(lang, 'devTitle'),
-    `<p>${tj(lang, 'devIntro')}</p>
+    t(lang, 'devTitle'),
+    `<p>${t(lang, 'devIntro')}</p>
 <form method="post" action="/dev/try">
-<button type="submit" name="mode" value="one">${tj(lang, 'devOne')}</button>
-${hasChooser ? `<button type="submit" name="mode" value="chooser" class="secondary">${tj(lang, 'devChooser')}</button>` : ''}
+<button type="submit" name="mode" value="one">${t(lang, 'devOne')}</button>
+${hasChooser ? `<button type="submit" name="mode" value="chooser" class="secondary">${t(lang, 'devChooser')}</button>` : ''}
 </form>
 <p><a href="/docs">API documentation</a></p>`,
   );
@@ -61,8 +61,8 @@ ${hasChooser ? `<button type="submit" name="mode" value="chooser" class="seconda
 export function devResultPage(lang: PageLang, sessionJson: string): string {
   return layout(
     lang,
-    tj(lang, 'devResult'),
+    t(lang, 'devResult'),
     `<pre><code>${esc(sessionJson)}</code></pre>
-<p><a class="button" href="/">${tj(lang, 'devAgain')}</a></p>`,
+<p><a class="button" href="/">${t(lang, 'devAgain')}</a></p>`,
   );
 }
