@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { sha256 } from '../crypto.ts';
 import type { SessionRecord } from '../store/store.ts';
 import type { Clock } from './clock.ts';
-import type { ProviderConfigs } from './providers/configs.ts';
+import type { ProviderConfig, ProviderConfigs } from './providers/configs.ts';
 import type { ProviderAdapter } from './providers/provider.ts';
 import type { Loa } from './sessions/attributes.ts';
 import { effectiveStatus, isFinal } from './sessions/lifecycle.ts';
@@ -54,13 +54,15 @@ export class Journeys {
     return undefined;
   }
 
-  async #allowed(s: SessionRecord): Promise<ProviderChoice[]> {
+  /** The providers this session may use that are configured for its account, with their configuration. */
+  async #allowed(s: SessionRecord): Promise<(ProviderChoice & { adapter: ProviderAdapter; config: ProviderConfig })[]> {
     const req = s.request as unknown as SessionRequest;
     const ids = req.allowedProviders ?? [...this.#adapters.keys()];
-    const out: ProviderChoice[] = [];
+    const out = [];
     for (const id of ids) {
       const adapter = this.#adapters.get(id);
-      if (adapter && (await this.#configs.resolve(s.accountId, id))) out.push({ id, label: adapter.label });
+      const config = adapter ? await this.#configs.resolve(s.accountId, id) : null;
+      if (adapter && config) out.push({ id, label: adapter.label, adapter, config });
     }
     return out;
   }
@@ -74,12 +76,8 @@ export class Journeys {
     const providers = await this.#allowed(s);
     if (providers.length === 0) return { kind: 'unavailable', session: s };
     if (providers.length === 1) return this.start(sessionId, browser, providers[0]!.id);
-    const formTargets: string[] = [];
-    for (const p of providers) {
-      const c = await this.#configs.resolve(s.accountId, p.id);
-      if (c) formTargets.push(new URL(c.issuer).origin);
-    }
-    return { kind: 'choose', session: s, providers, formTargets };
+    const formTargets = providers.map((p) => new URL(p.config.issuer).origin);
+    return { kind: 'choose', session: s, providers: providers.map(({ id, label }) => ({ id, label })), formTargets };
   }
 
   /** Starts the provider's authentication and binds the session to this browser and journey. */
@@ -88,10 +86,9 @@ export class Journeys {
     if (!s) return { kind: 'not_found' };
     const closed = this.#closed(s, browser);
     if (closed) return closed;
-    const allowed = await this.#allowed(s);
-    const adapter = this.#adapters.get(providerId);
-    const config = await this.#configs.resolve(s.accountId, providerId);
-    if (!adapter || !config || !allowed.some((p) => p.id === providerId)) return { kind: 'unavailable', session: s };
+    const chosen = (await this.#allowed(s)).find((p) => p.id === providerId);
+    if (!chosen) return { kind: 'unavailable', session: s };
+    const { adapter, config } = chosen;
     const req = s.request as unknown as SessionRequest;
     let started;
     try {
