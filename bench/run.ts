@@ -3,9 +3,10 @@
 // the token endpoint against panva's oidc-provider, session create/get against a floor server doing only
 // the irreducible work on the same store. DATABASE_URL adds the PostgreSQL rows and the scale rows.
 //   BENCH_DURATION (seconds per load run, default 8), BENCH_CONNECTIONS (default 16),
-//   BENCH_JOURNEY_CONCURRENCY (default 8), BENCH_SCALE_ROWS (default 1000000), BENCH_PROFILE=1 (CPU profile of a journey run).
+//   BENCH_JOURNEY_CONCURRENCY (default 8), BENCH_SCALE_ROWS (default 1000000), BENCH_PROFILE=1 (CPU profile of
+//   each broker run), BENCH_ONLY=token,sessions,journeys,scale (a part), BENCH_PIN=0 (no core pinning).
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,21 @@ const SCALE_ROWS = Number(process.env.BENCH_SCALE_ROWS ?? 1_000_000);
 const DATABASE_URL = process.env.DATABASE_URL || undefined;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const NODE = process.execPath;
+// BENCH_ONLY=token,sessions,journeys,scale runs a part (for iterating on one figure).
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'token,sessions,journeys,scale').split(',').map((s) => s.trim()));
+// On a machine with two or more cores the measured server gets core 0 to itself and the load generator (this
+// process) runs on core 1: each figure is then per server core, and the two sides stop stealing each other's
+// time, which made ratios move by ±0.1 between runs. BENCH_PIN=0 turns it off.
+const PIN = process.env.BENCH_PIN !== '0' && cpus().length >= 2 && hasTaskset();
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+if (PIN) execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 
 interface Row {
   group: string;
@@ -30,7 +46,8 @@ interface Row {
   rps: number;
   p50: number;
   p99: number;
-  ref?: { name: string; rps: number; p50: number; p99: number };
+  cpuUs?: number;
+  ref?: { name: string; rps: number; p50: number; p99: number; cpuUs?: number };
   ratio?: number;
   note?: string;
 }
@@ -55,9 +72,12 @@ function rssMiB(pid: number): number {
   }
 }
 
-async function startChild(script: string, env: Record<string, string>, nodeArgs: string[] = [], fixedPort?: number): Promise<Child> {
+/** Starts a server script; `pin` names the core it runs on when pinning is on. */
+async function startChild(script: string, env: Record<string, string>, opts: { nodeArgs?: string[]; port?: number; pin?: number; profileLabel?: string } = {}): Promise<Child> {
+  const { nodeArgs = [], port: fixedPort, pin, profileLabel } = opts;
   const port = fixedPort ?? (await freePort());
-  const proc = spawn(NODE, [...nodeArgs, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [cmd, args] = PIN && pin !== undefined ? ['taskset', ['-c', String(pin), NODE, ...nodeArgs, script]] : [NODE, [...nodeArgs, script]];
+  const proc = spawn(cmd, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   const info = await new Promise<Record<string, any>>((resolve, reject) => {
     let buf = '';
     proc.stdout!.on('data', (d) => {
@@ -75,11 +95,28 @@ async function startChild(script: string, env: Record<string, string>, nodeArgs:
     stop: () =>
       new Promise((resolve) => {
         proc.removeAllListeners('exit');
-        proc.on('exit', () => resolve());
+        proc.on('exit', () => {
+          if (profileLabel) summariseProfileDir(profileLabel, nodeArgs.find((a) => a.startsWith('--cpu-prof-dir='))!.split('=')[1]!);
+          resolve();
+        });
         proc.kill('SIGTERM');
       }),
   };
   return child;
+}
+
+/** With BENCH_PROFILE=1, the broker child writes a CPU profile that is summarised under `label` when it stops. */
+function profiled(label: string): { nodeArgs?: string[]; profileLabel?: string } {
+  if (!PROFILE) return {};
+  const dir = join('bench', 'results', 'profile', label.replace(/[^a-z0-9]+/gi, '-'));
+  return { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], profileLabel: label };
+}
+
+function summariseProfileDir(label: string, dir: string) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+  if (files.length === 0) return;
+  const file = join(dir, files.at(-1)!);
+  extra[`cpu profile, ${label}`] = [...profileByArea(file), '-- by function --', ...summariseProfile(file, 15)];
 }
 
 /** Samples a child's resident memory while a load runs. */
@@ -92,11 +129,32 @@ async function whileSampling<T>(child: Child, fn: () => Promise<T>): Promise<T> 
   }
 }
 
-async function load(opts: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections?: number }): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+/** CPU seconds (user + system, all threads) a process has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Server CPU per request (µs), all its threads: steadier than throughput on a shared machine. */
+  cpuUs: number;
+}
+
+async function load(server: Child, opts: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections?: number }): Promise<LoadResult> {
+  const cpuBefore = cpuSeconds(server.proc.pid!);
   const r = await autocannon({ url: opts.url, method: (opts.method ?? 'GET') as 'GET', headers: opts.headers, body: opts.body, connections: opts.connections ?? CONNECTIONS, duration: DURATION });
   const bad = r.non2xx + r.errors + r.timeouts;
   if (bad > r.requests.total * 0.01) throw new Error(`${opts.method ?? 'GET'} ${opts.url}: ${bad} failures of ${r.requests.total}`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: bad };
+  const cpuUs = ((cpuSeconds(server.proc.pid!) - cpuBefore) * 1e6) / r.requests.total;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: bad, cpuUs };
 }
 
 async function token(base: string, clientId: string, secret: string): Promise<string> {
@@ -136,14 +194,14 @@ async function dropSchema(name: string | undefined) {
 }
 
 async function benchToken() {
-  const broker = await startChild('bench/servers/broker.ts', { DATABASE_URL: '' });
+  const broker = await startChild('bench/servers/broker.ts', { DATABASE_URL: '' }, { pin: 0, ...profiled('token endpoint') });
   const secret = 'bench-peer-secret-0123456789abcdefghijkl';
-  const peer = await startChild('bench/servers/oidc-provider-cc.ts', { CLIENT_SECRET: secret });
+  const peer = await startChild('bench/servers/oidc-provider-cc.ts', { CLIENT_SECRET: secret }, { pin: 0 });
   try {
     const form = 'grant_type=client_credentials&scope=signicat-api';
     const headers = (id: string, s: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' });
-    const ours = await whileSampling(broker, () => load({ url: `http://127.0.0.1:${broker.port}/auth/open/connect/token`, method: 'POST', headers: headers(broker.info.clientId, broker.info.clientSecret), body: form }));
-    const theirs = await load({ url: `http://127.0.0.1:${peer.port}/token`, method: 'POST', headers: headers('bench', secret), body: form });
+    const ours = await whileSampling(broker, () => load(broker, { url: `http://127.0.0.1:${broker.port}/auth/open/connect/token`, method: 'POST', headers: headers(broker.info.clientId, broker.info.clientSecret), body: form }));
+    const theirs = await load(peer, { url: `http://127.0.0.1:${peer.port}/token`, method: 'POST', headers: headers('bench', secret), body: form });
     rows.push({ group: 'token endpoint', what: 'tokens/s', store: 'pglite', ...ours, ref: { name: 'oidc-provider', ...theirs }, ratio: ours.rps / theirs.rps });
   } finally {
     await broker.stop();
@@ -154,20 +212,20 @@ async function benchToken() {
 async function benchSessions(store: 'pglite' | 'postgres', label: string = store, schemaOverride?: string): Promise<void> {
   const schema = schemaOverride ?? (await newSchema());
   const env = { DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '', ...(schema ? { BENCH_SCHEMA: schema } : {}) };
-  const broker = await startChild('bench/servers/broker.ts', env);
-  const floor = await startChild('bench/servers/floor.ts', env);
+  const broker = await startChild('bench/servers/broker.ts', env, { pin: 0, ...profiled(`sessions (${label})`) });
+  const floor = await startChild('bench/servers/floor.ts', env, { pin: 0 });
   try {
     const base = `http://127.0.0.1:${broker.port}`;
     const restMiB = rssMiB(broker.proc.pid!);
     const bearer = await token(base, broker.info.clientId, broker.info.clientSecret);
     const json = { 'content-type': 'application/json' };
-    const create = await whileSampling(broker, () => load({ url: `${base}/auth/rest/sessions`, method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY }));
-    const floorCreate = await load({ url: `http://127.0.0.1:${floor.port}/auth/rest/sessions`, method: 'POST', headers: json, body: SESSION_BODY });
+    const create = await whileSampling(broker, () => load(broker, { url: `${base}/auth/rest/sessions`, method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY }));
+    const floorCreate = await load(floor, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions`, method: 'POST', headers: json, body: SESSION_BODY });
     rows.push({ group: 'session create', what: 'req/s', store: label, ...create, ref: { name: 'floor', ...floorCreate }, ratio: create.rps / floorCreate.rps });
     const made = (await (await fetch(`${base}/auth/rest/sessions`, { method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY })).json()) as { id: string };
     const floorMade = (await (await fetch(`http://127.0.0.1:${floor.port}/auth/rest/sessions`, { method: 'POST', headers: json, body: SESSION_BODY })).json()) as { id: string };
-    const get = await whileSampling(broker, () => load({ url: `${base}/auth/rest/sessions/${made.id}`, headers: { authorization: `Bearer ${bearer}` } }));
-    const floorGet = await load({ url: `http://127.0.0.1:${floor.port}/auth/rest/sessions/${floorMade.id}` });
+    const get = await whileSampling(broker, () => load(broker, { url: `${base}/auth/rest/sessions/${made.id}`, headers: { authorization: `Bearer ${bearer}` } }));
+    const floorGet = await load(floor, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions/${floorMade.id}` });
     rows.push({ group: 'session get', what: 'req/s', store: label, ...get, ref: { name: 'floor', ...floorGet }, ratio: get.rps / floorGet.rps });
     memory[`broker (${label})`] = { restMiB, peakMiB: broker.peakRss };
   } finally {
@@ -183,12 +241,11 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
   const brokerPort = await freePort();
   const brokerUrl = `http://localhost:${brokerPort}`;
   const simSecret = 'bench-sim-secret-0123456789abcdefghijkl';
-  const sim = await startChild('bench/servers/simulator.ts', { SIM_SECRET: simSecret, BROKER_URL: brokerUrl });
-  const profileDir = join('bench', 'results', 'profile');
-  const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // The simulator shares core 1 with the script that drives the journeys; the broker has core 0.
+  const sim = await startChild('bench/servers/simulator.ts', { SIM_SECRET: simSecret, BROKER_URL: brokerUrl }, { pin: 1 });
   const env = { DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '', PUBLIC_URL: brokerUrl, SIM_ISSUER: sim.info.issuer, SIM_SECRET: simSecret, ...(schema ? { BENCH_SCHEMA: schema } : {}) };
   // The broker must listen on the port its PUBLIC_URL names (the simulator redirects there).
-  const broker = await startChild('bench/servers/broker.ts', env, nodeArgs, brokerPort);
+  const broker = await startChild('bench/servers/broker.ts', env, { port: brokerPort, pin: 0, ...profiled(`journeys (${store})`) });
   try {
     const bearer = await token(brokerUrl, broker.info.clientId, broker.info.clientSecret);
     const latencies: number[] = [];
@@ -240,11 +297,6 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
     await sim.stop();
     await dropSchema(schema);
   }
-  if (PROFILE) {
-    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort();
-    const file = join(profileDir, files.at(-1)!);
-    extra[`cpu profile, journeys (${store})`] = [...profileByArea(file), '-- by function --', ...summariseProfile(file, 15)];
-  }
 }
 
 /** History does not slow the API: the same create/get with a million finished sessions in the table. */
@@ -285,10 +337,10 @@ function fmt(n: number, d = 0) {
 
 function printTable() {
   const lines = [
-    '| measure | store | eidgate | p50 ms | p99 ms | reference | ref | ref p50 | ref p99 | ratio | notes |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| measure | store | eidgate | p50 ms | p99 ms | CPU µs/req | reference | ref | ref p50 | ref p99 | ref CPU µs/req | ratio | notes |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
-      `| ${r.group} (${r.what}) | ${r.store} | ${fmt(r.rps, r.rps < 100 ? 1 : 0)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.ref?.name ?? ''} | ${r.ref ? fmt(r.ref.rps) : ''} | ${r.ref ? fmt(r.ref.p50, 1) : ''} | ${r.ref ? fmt(r.ref.p99, 1) : ''} | ${r.ratio ? `${r.ratio.toFixed(2)}×` : ''} | ${r.note ?? ''} |`,
+      `| ${r.group} (${r.what}) | ${r.store} | ${fmt(r.rps, r.rps < 100 ? 1 : 0)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.cpuUs ? fmt(r.cpuUs) : ''} | ${r.ref?.name ?? ''} | ${r.ref ? fmt(r.ref.rps) : ''} | ${r.ref ? fmt(r.ref.p50, 1) : ''} | ${r.ref ? fmt(r.ref.p99, 1) : ''} | ${r.ref?.cpuUs ? fmt(r.ref.cpuUs) : ''} | ${r.ratio ? `${r.ratio.toFixed(2)}×` : ''} | ${r.note ?? ''} |`,
     ),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\nResident memory of the broker process (MiB):\n`);
@@ -297,15 +349,15 @@ function printTable() {
 }
 
 const started = Date.now();
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, durationPerRunSeconds: DURATION, connections: CONNECTIONS };
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, durationPerRunSeconds: DURATION, connections: CONNECTIONS, pinned: PIN ? "server on core 0, load generator on core 1" : false };
 process.stdout.write(`eidgate bench: ${JSON.stringify(machine)}\n`);
-await benchToken();
-await benchSessions('pglite');
-await benchJourneys('pglite');
+if (ONLY.has('token')) await benchToken();
+if (ONLY.has('sessions')) await benchSessions('pglite');
+if (ONLY.has('journeys')) await benchJourneys('pglite');
 if (DATABASE_URL) {
-  await benchSessions('postgres');
-  await benchJourneys('postgres');
-  await benchScale();
+  if (ONLY.has('sessions')) await benchSessions('postgres');
+  if (ONLY.has('journeys')) await benchJourneys('postgres');
+  if (ONLY.has('scale')) await benchScale();
 } else {
   process.stdout.write('(set DATABASE_URL to add PostgreSQL and the million-row scale figures)\n');
 }
