@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SignJWT, generateKeyPair, decodeJwt, decodeProtectedHeader } from 'jose';
+import { SignJWT, createRemoteJWKSet, generateKeyPair, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { DEV_SECRET, assertApiError, call, getToken, startBroker, type TestBroker } from './helpers.ts';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -34,6 +34,25 @@ describe('token endpoint', () => {
     assert.equal(claims.client_id, t.clientId);
     assert.equal(claims.exp! - claims.iat!, 600);
     assert.ok(decodeProtectedHeader(res.body.access_token).kid);
+  });
+
+  it('issues tokens a resource server verifies from the published discovery document and JWKS (RFC 9068)', async () => {
+    const res = await tokenRequest(t, form({ grant_type: 'client_credentials' }), { authorization: basic(t.clientId, t.clientSecret) });
+    const discovery = (await (await fetch(`${t.base}/auth/open/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
+    const { payload, protectedHeader } = await jwtVerify(res.body.access_token, createRemoteJWKSet(new URL(discovery.jwks_uri)), {
+      issuer: discovery.issuer,
+      audience: 'signicat-api',
+      typ: 'at+jwt',
+      algorithms: ['ES256'],
+      requiredClaims: ['iat', 'exp', 'jti', 'sub', 'client_id'],
+      currentDate: t.clock.now(),
+    });
+    assert.equal(protectedHeader.alg, 'ES256');
+    assert.equal(payload.sub, t.clientId);
+    assert.equal(payload.scope, 'signicat-api');
+    assert.deepEqual(payload.permissions, ['sessions']);
+    const again = decodeJwt((await tokenRequest(t, form({ grant_type: 'client_credentials' }), { authorization: basic(t.clientId, t.clientSecret) })).body.access_token);
+    assert.notEqual(again.jti, payload.jti, 'every token has its own jti');
   });
 
   it('accepts client_id and client_secret in the body (client_secret_post)', async () => {

@@ -1,6 +1,6 @@
 // Access tokens for the REST API: client_credentials JWTs (RFC 9068 shape) carrying account_id, as
 // Signicat's SDK expects. Signing and validation are jose's; this file only chooses the claims.
-import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { CompactSign, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { errors } from '../errors.ts';
 import type { ApiClient } from '../store/store.ts';
@@ -55,20 +55,21 @@ export class AccessTokens {
   async issue(client: ApiClient, scope: string): Promise<TokenResponse> {
     const now = Math.floor(this.#clock.now().getTime() / 1000);
     const { kid, key } = await this.#keys.signingKey();
-    const token = await new SignJWT({
+    // jose's CompactSign over claims we build ourselves: SignJWT would deep-copy and re-check them on every
+    // call, which the token endpoint's profile showed (structuredClone and claim builders, ~6 % of a request).
+    const claims = {
+      iss: this.#issuer,
+      sub: client.clientId,
+      aud: API_SCOPE,
+      iat: now,
+      exp: now + client.tokenLifetime,
+      jti: randomUUID(),
       scope,
       client_id: client.clientId,
       account_id: client.accountId,
       permissions: client.permissions,
-      jti: randomUUID(),
-    })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid, typ: 'at+jwt' })
-      .setIssuer(this.#issuer)
-      .setSubject(client.clientId)
-      .setAudience(API_SCOPE)
-      .setIssuedAt(now)
-      .setExpirationTime(now + client.tokenLifetime)
-      .sign(key);
+    };
+    const token = await new CompactSign(Buffer.from(JSON.stringify(claims))).setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid, typ: 'at+jwt' }).sign(key);
     return { access_token: token, token_type: 'Bearer', expires_in: client.tokenLifetime, scope };
   }
 
