@@ -28,16 +28,18 @@ export const randomId = (bytes = 16): string => randomBytes(bytes).toString('bas
  * stretching KDF would only slow the token endpoint without adding security against guessing.
  */
 export function hashSecret(secret: string, salt = randomBytes(16).toString('base64url')): string {
-  return `sha256$${salt}$${createHash('sha256').update(salt).update(secret).digest('base64url')}`;
+  return `sha256$${salt}$${saltedDigest(salt, secret).toString('base64url')}`;
 }
 
 export function verifySecret(secret: string, stored: string): boolean {
   const [scheme, salt, expected] = stored.split('$');
   if (scheme !== 'sha256' || !salt || !expected) return false;
-  const actual = Buffer.from(hashSecret(secret, salt).split('$')[2] ?? '', 'base64url');
+  const actual = saltedDigest(salt, secret);
   const want = Buffer.from(expected, 'base64url');
   return actual.length === want.length && timingSafeEqual(actual, want);
 }
+
+const saltedDigest = (salt: string, secret: string): Buffer => createHash('sha256').update(salt).update(secret).digest();
 
 export const sha256 = (data: string): string => createHash('sha256').update(data).digest('base64url');
 
