@@ -105,7 +105,7 @@ async function startChild(script: string, env: Record<string, string>, opts: { n
   return child;
 }
 
-/** With BENCH_PROFILE=1, the broker child writes a CPU profile that is summarised under `label` when it stops. */
+/** With BENCH_PROFILE=1, a server child (the broker or its reference) writes a CPU profile that is summarised under `label` when it stops. */
 function profiled(label: string): { nodeArgs?: string[]; profileLabel?: string } {
   if (!PROFILE) return {};
   const dir = join('bench', 'results', 'profile', label.replace(/[^a-z0-9]+/gi, '-'));
@@ -196,7 +196,7 @@ async function dropSchema(name: string | undefined) {
 async function benchToken() {
   const broker = await startChild('bench/servers/broker.ts', { DATABASE_URL: '' }, { pin: 0, ...profiled('token endpoint') });
   const secret = 'bench-peer-secret-0123456789abcdefghijkl';
-  const peer = await startChild('bench/servers/oidc-provider-cc.ts', { CLIENT_SECRET: secret }, { pin: 0 });
+  const peer = await startChild('bench/servers/oidc-provider-cc.ts', { CLIENT_SECRET: secret }, { pin: 0, ...profiled('oidc-provider') });
   try {
     const form = 'grant_type=client_credentials&scope=signicat-api';
     const headers = (id: string, s: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' });
@@ -213,7 +213,7 @@ async function benchSessions(store: 'pglite' | 'postgres', label: string = store
   const schema = schemaOverride ?? (await newSchema());
   const env = { DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '', ...(schema ? { BENCH_SCHEMA: schema } : {}) };
   const broker = await startChild('bench/servers/broker.ts', env, { pin: 0, ...profiled(`sessions (${label})`) });
-  const floor = await startChild('bench/servers/floor.ts', env, { pin: 0 });
+  const floor = await startChild('bench/servers/floor.ts', env, { pin: 0, ...profiled(`floor (${label})`) });
   try {
     const base = `http://127.0.0.1:${broker.port}`;
     const restMiB = rssMiB(broker.proc.pid!);

@@ -45,6 +45,23 @@ describe('sessions API', () => {
       for (const [k, v] of Object.entries(s)) assert.notEqual(v, null, `${k} is not null`);
     });
 
+    it('keeps the caller\'s callback URLs as written, adding sessionId before any fragment', async () => {
+      const callbackUrls = {
+        success: 'https://example.com/cb?q=a%20b&sessionId=stale#frag',
+        abort: 'https://EXAMPLE.com',
+        error: 'https://example.com/e?x=a%20b&#top',
+      };
+      const res = await create(validSessionRequest({ callbackUrls }));
+      assert.equal(res.status, 200);
+      const id = res.body.id;
+      // A sessionId the caller put there is replaced, not repeated; the rest of the query is left alone where it can be.
+      assert.equal(res.body.callbackUrls.success, `https://example.com/cb?q=a+b&sessionId=${id}#frag`);
+      assert.equal(res.body.callbackUrls.abort, `https://example.com/?sessionId=${id}`);
+      assert.equal(res.body.callbackUrls.error, `https://example.com/e?x=a%20b&sessionId=${id}#top`);
+      const read = await call(t.base, 'GET', `/auth/rest/sessions/${id}`, { token });
+      assert.deepEqual(read.body.callbackUrls, res.body.callbackUrls);
+    });
+
     it('omits optional fields that were not sent', async () => {
       const res = await create({ flow: 'redirect', requestedAttributes: ['nin'], callbackUrls: validSessionRequest().callbackUrls });
       assert.equal(res.status, 200);
