@@ -43,9 +43,8 @@ export function createApp(opts: AppOptions): FastifyInstance {
     // randomUUID draws from a cached entropy pool; randomBytes per request showed in the token endpoint's profile.
     genReqId: () => randomUUID().replace(/-/g, ''),
     return503OnClosing: true,
-    // Fastify passes `{}` as child options, which sends pino down its slow path (formatters and redaction
-    // rebuilt per request); without options pino takes its fast path. Same logger, same bindings.
-    childLoggerFactory: (logger, bindings, childOpts) => (Object.keys(childOpts).length > 0 ? logger.child(bindings, childOpts) : logger.child(bindings)),
+    // One access line per request (onResponse below) instead of Fastify's two.
+    disableRequestLogging: true,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false, useDefaults: false } },
     routerOptions: { ignoreTrailingSlash: false },
   });
@@ -76,6 +75,7 @@ export function createApp(opts: AppOptions): FastifyInstance {
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
+    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
     duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });
