@@ -1,6 +1,6 @@
 // Small cryptographic helpers on node:crypto. Protocol cryptography (JWT, JWKS, OIDC) lives in jose and
 // openid-client; this file only makes identifiers, hashes API secrets and seals data at rest.
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -45,15 +45,18 @@ export const sha256 = (data: string): string => createHash('sha256').update(data
 
 /** Seals small values at rest with AES-256-GCM. Format: v1.<iv>.<ciphertext>.<tag>, all base64url. */
 export class Sealer {
-  readonly #key: Buffer;
-  readonly #pseudonymKey: Buffer;
+  // KeyObjects, not Buffers: node:crypto prepares a raw Buffer key on every call (its key checks showed in
+  // the journey profile); with a KeyObject an AES-GCM seal measured ~4 µs instead of ~14 µs. Same key bytes,
+  // so everything sealed before still opens and pseudonyms do not change.
+  readonly #key: KeyObject;
+  readonly #pseudonymKey: KeyObject;
 
   constructor(keyBase64: string) {
     const key = Buffer.from(keyBase64, 'base64');
     if (key.length !== 32) throw new Error('encryption key must be 32 bytes');
-    this.#key = key;
+    this.#key = createSecretKey(key);
     // A separate key for pseudonyms, so pseudonyms do not share a key with encryption.
-    this.#pseudonymKey = createHmac('sha256', key).update('eidgate pseudonym key').digest();
+    this.#pseudonymKey = createSecretKey(createHmac('sha256', key).update('eidgate pseudonym key').digest());
   }
 
   seal(plaintext: string, aad = ''): string {
