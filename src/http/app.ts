@@ -1,6 +1,6 @@
 // The Fastify instance: request ids, logging, metrics, and the one error handler that maps the internal
 // error model to each route's dialect. Routes are registered by the composition root (src/broker.ts).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Logger } from 'pino';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -35,6 +35,16 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/** One access line per request (Fastify writes two: incoming and completed), with the request in it. */
+class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 export function createApp(opts: AppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
@@ -43,8 +53,7 @@ export function createApp(opts: AppOptions): FastifyInstance {
     // randomUUID draws from a cached entropy pool; randomBytes per request showed in the token endpoint's profile.
     genReqId: () => randomUUID().replace(/-/g, ''),
     return503OnClosing: true,
-    // One access line per request (onResponse below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new AccessLog(),
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false, useDefaults: false } },
     routerOptions: { ignoreTrailingSlash: false },
   });
@@ -75,7 +84,6 @@ export function createApp(opts: AppOptions): FastifyInstance {
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
     duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });
