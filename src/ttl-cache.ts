@@ -31,7 +31,8 @@ export class TtlCache<K, V> {
     this.#map.delete(key);
   }
 
-  async getOrLoad(key: K, load: () => Promise<V>): Promise<V> {
+  /** A miss loads; null (nothing there) is not cached, so a later write is seen at once. */
+  async getOrLoad(key: K, load: () => Promise<V | null>): Promise<V | null> {
     const hit = this.get(key);
     if (hit !== undefined) return hit;
     const value = await load();

@@ -75,7 +75,7 @@ export class Journeys {
     if (closed) return closed;
     const providers = await this.#allowed(s);
     if (providers.length === 0) return { kind: 'unavailable', session: s };
-    if (providers.length === 1) return this.start(sessionId, browser, providers[0]!.id);
+    if (providers.length === 1) return this.#startWith(s, browser, providers[0]!);
     const formTargets = providers.map((p) => new URL(p.config.issuer).origin);
     return { kind: 'choose', session: s, providers: providers.map(({ id, label }) => ({ id, label })), formTargets };
   }
@@ -88,7 +88,12 @@ export class Journeys {
     if (closed) return closed;
     const chosen = (await this.#allowed(s)).find((p) => p.id === providerId);
     if (!chosen) return { kind: 'unavailable', session: s };
-    const { adapter, config } = chosen;
+    return this.#startWith(s, browser, chosen);
+  }
+
+  async #startWith(s: SessionRecord, browser: string, chosen: { id: string; adapter: ProviderAdapter; config: ProviderConfig }): Promise<JourneyStep> {
+    const { id: providerId, adapter, config } = chosen;
+    const sessionId = s.id;
     const req = s.request as unknown as SessionRequest;
     let started;
     try {
@@ -168,7 +173,7 @@ export class Journeys {
             };
     if (result.kind === 'error') this.#log.warn({ sessionId: s.id, providerId, code: result.code, detail: result.detail }, 'authentication failed');
     try {
-      const done = await this.#sessions.finish(s.id, outcome, { journeyState: state! });
+      const done = await this.#sessions.finish(s.id, outcome, { journeyState: state! }, s);
       this.#log.info({ sessionId: s.id, status: done.status }, 'session finished');
       return { kind: 'redirect', url: this.#sessions.callbackFor(done)! };
     } catch {

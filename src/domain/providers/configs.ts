@@ -7,6 +7,8 @@ import type { ClientAuthMethod, Config } from '../../config.ts';
 import type { Sealer } from '../../crypto.ts';
 import { errors } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
+import { TtlCache } from '../../ttl-cache.ts';
+import { DIRECTORY_CACHE_MS } from '../accounts.ts';
 
 export interface ProviderConfig {
   providerId: string;
@@ -26,6 +28,12 @@ export class ProviderConfigs {
   readonly #store: Store;
   readonly #sealer: Sealer;
   readonly #overrides: Config['idporten'] | undefined;
+  /**
+   * Stored configurations, opened, for a few seconds: every page of a journey resolves its provider, and
+   * each resolve was a read plus a decryption. A save drops the entry in this process; other processes
+   * see a change within DIRECTORY_CACHE_MS, the same trade as for accounts and API clients.
+   */
+  readonly #stored = new TtlCache<string, ProviderConfig>({ ttlMs: DIRECTORY_CACHE_MS, max: 10_000 });
 
   constructor(store: Store, sealer: Sealer, overrides?: Config['idporten']) {
     this.#store = store;
@@ -38,6 +46,7 @@ export class ProviderConfigs {
     if (c.clientAuth === 'private_key_jwt' && !c.privateKeyJwk) throw errors.badRequest('private_key_jwt needs a private key');
     if (c.clientAuth !== 'private_key_jwt' && !c.clientSecret) throw errors.badRequest(`${c.clientAuth} needs a client secret`);
     const { clientSecret, privateKeyJwk, ...plain } = c;
+    this.#stored.delete(`${accountId}\u0000${c.providerId}`);
     await this.#store.upsertProviderConfig({
       accountId,
       providerId: c.providerId,
@@ -48,13 +57,15 @@ export class ProviderConfigs {
 
   /** The effective configuration for a login, or null when the account has none for this provider. */
   async resolve(accountId: string, providerId: string): Promise<ProviderConfig | null> {
-    const row = await this.#store.getProviderConfig(accountId, providerId);
-    let c: ProviderConfig | null = row
-      ? {
-          ...(row.config as unknown as ProviderConfig),
-          ...(row.secretEnc ? JSON.parse(this.#sealer.open(row.secretEnc, `provider:${accountId}:${providerId}`)) : {}),
-        }
-      : null;
+    let c: ProviderConfig | null = await this.#stored.getOrLoad(`${accountId}\u0000${providerId}`, async () => {
+      const row = await this.#store.getProviderConfig(accountId, providerId);
+      return row
+        ? {
+            ...(row.config as unknown as ProviderConfig),
+            ...(row.secretEnc ? JSON.parse(this.#sealer.open(row.secretEnc, `provider:${accountId}:${providerId}`)) : {}),
+          }
+        : null;
+    });
     const o = this.#overrides;
     if (providerId === 'idporten' && o && (o.issuer || o.clientId || o.clientSecret || o.clientAuth)) {
       const base: ProviderConfig = c ?? { providerId, issuer: '', clientId: '', clientAuth: 'client_secret_basic', par: false };

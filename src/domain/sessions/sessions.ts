@@ -222,13 +222,14 @@ export class Sessions {
   /**
    * Finishes an open session with the outcome of a journey. Exactly one finish wins: the write is
    * conditional on the session still being open, unexpired and on this journey. Losers get a conflict.
+   * `loaded` is the session as the caller already read it (the write re-checks everything that matters).
    */
-  async finish(id: string, outcome: Outcome, guard: { journeyState?: string } = {}): Promise<SessionRecord> {
+  async finish(id: string, outcome: Outcome, guard: { journeyState?: string } = {}, loaded?: SessionRecord): Promise<SessionRecord> {
     const now = this.#clock.now();
     const sealed: SealedIdentity = { environment: outcome.environment };
     let loa: string | null = null;
     let error: SessionError | null = null;
-    const session = await this.#store.getSession(id);
+    const session = loaded ?? (await this.#store.getSession(id));
     if (!session) throw errors.notFound(`Session ${id} was not found.`);
     if (outcome.status === 'SUCCESS') {
       sealed.subject = { id: this.#sealer.pseudonym(session.accountId, outcome.provider, outcome.subjectKey), ...outcome.attributes };
