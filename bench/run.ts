@@ -7,7 +7,7 @@
 //   each broker run), BENCH_ONLY=token,sessions,journeys,scale (a part), BENCH_PIN=0 (no core pinning).
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -60,6 +60,8 @@ interface Child {
   info: Record<string, any>;
   port: number;
   peakRss: number;
+  /** Resolves with the next JSON line the child prints that has `key`. */
+  nextMessage(key: string): Promise<Record<string, any>>;
   stop(): Promise<void>;
 }
 
@@ -73,50 +75,57 @@ function rssMiB(pid: number): number {
 }
 
 /** Starts a server script; `pin` names the core it runs on when pinning is on. */
-async function startChild(script: string, env: Record<string, string>, opts: { nodeArgs?: string[]; port?: number; pin?: number; profileLabel?: string } = {}): Promise<Child> {
-  const { nodeArgs = [], port: fixedPort, pin, profileLabel } = opts;
+async function startChild(script: string, env: Record<string, string>, opts: { port?: number; pin?: number } = {}): Promise<Child> {
+  const { port: fixedPort, pin } = opts;
   const port = fixedPort ?? (await freePort());
-  const [cmd, args] = PIN && pin !== undefined ? ['taskset', ['-c', String(pin), NODE, ...nodeArgs, script]] : [NODE, [...nodeArgs, script]];
-  const proc = spawn(cmd, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [cmd, args] = PIN && pin !== undefined ? ['taskset', ['-c', String(pin), NODE, script]] : [NODE, [script]];
+  const profileEnv = PROFILE ? { BENCH_PROFILE_DIR: join('bench', 'results', 'profile') } : {};
+  const proc = spawn(cmd, args, { env: { ...process.env, ...env, ...profileEnv, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const waiters: { key: string; resolve: (m: Record<string, any>) => void }[] = [];
+  let buf = '';
+  proc.stdout!.on('data', (d) => {
+    buf += d;
+    const lines = buf.split('\n');
+    buf = lines.pop()!;
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      const message = JSON.parse(line) as Record<string, any>;
+      const i = waiters.findIndex((w) => w.key in message);
+      if (i >= 0) waiters.splice(i, 1)[0]!.resolve(message);
+    }
+  });
+  const nextMessage = (key: string) => new Promise<Record<string, any>>((resolve) => waiters.push({ key, resolve }));
   const info = await new Promise<Record<string, any>>((resolve, reject) => {
-    let buf = '';
-    proc.stdout!.on('data', (d) => {
-      buf += d;
-      const line = buf.split('\n').find((l) => l.includes('"ready"'));
-      if (line) resolve(JSON.parse(line));
-    });
+    void nextMessage('ready').then(resolve);
     proc.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
   });
-  const child: Child = {
+  return {
     proc,
     info,
     port,
     peakRss: 0,
+    nextMessage,
     stop: () =>
       new Promise((resolve) => {
         proc.removeAllListeners('exit');
-        proc.on('exit', () => {
-          if (profileLabel) summariseProfileDir(profileLabel, nodeArgs.find((a) => a.startsWith('--cpu-prof-dir='))!.split('=')[1]!);
-          resolve();
-        });
+        proc.on('exit', () => resolve());
         proc.kill('SIGTERM');
       }),
   };
-  return child;
 }
 
-/** With BENCH_PROFILE=1, a server child (the broker or its reference) writes a CPU profile that is summarised under `label` when it stops. */
-function profiled(label: string): { nodeArgs?: string[]; profileLabel?: string } {
-  if (!PROFILE) return {};
-  const dir = join('bench', 'results', 'profile', label.replace(/[^a-z0-9]+/gi, '-'));
-  return { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], profileLabel: label };
-}
-
-function summariseProfileDir(label: string, dir: string) {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
-  if (files.length === 0) return;
-  const file = join(dir, files.at(-1)!);
-  extra[`cpu profile, ${label}`] = [...profileByArea(file), '-- by function --', ...summariseProfile(file, 15)];
+/** With BENCH_PROFILE=1, profiles the child over exactly `fn` and keeps a summary under `label`. */
+async function profiling<T>(child: Child, label: string, fn: () => Promise<T>): Promise<T> {
+  if (!PROFILE) return fn();
+  const started = child.nextMessage('profiling');
+  child.proc.kill('SIGUSR2');
+  await started;
+  const result = await fn();
+  const written = child.nextMessage('profile');
+  child.proc.kill('SIGUSR2');
+  const { profile } = await written;
+  extra[`cpu profile, ${label}`] = [...profileByArea(profile), '-- by function --', ...summariseProfile(profile, 15)];
+  return result;
 }
 
 /** Samples a child's resident memory while a load runs. */
@@ -194,14 +203,14 @@ async function dropSchema(name: string | undefined) {
 }
 
 async function benchToken() {
-  const broker = await startChild('bench/servers/broker.ts', { DATABASE_URL: '' }, { pin: 0, ...profiled('token endpoint') });
+  const broker = await startChild('bench/servers/broker.ts', { DATABASE_URL: '' }, { pin: 0 });
   const secret = 'bench-peer-secret-0123456789abcdefghijkl';
-  const peer = await startChild('bench/servers/oidc-provider-cc.ts', { CLIENT_SECRET: secret }, { pin: 0, ...profiled('oidc-provider') });
+  const peer = await startChild('bench/servers/oidc-provider-cc.ts', { CLIENT_SECRET: secret }, { pin: 0 });
   try {
     const form = 'grant_type=client_credentials&scope=signicat-api';
     const headers = (id: string, s: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' });
-    const ours = await whileSampling(broker, () => load(broker, { url: `http://127.0.0.1:${broker.port}/auth/open/connect/token`, method: 'POST', headers: headers(broker.info.clientId, broker.info.clientSecret), body: form }));
-    const theirs = await load(peer, { url: `http://127.0.0.1:${peer.port}/token`, method: 'POST', headers: headers('bench', secret), body: form });
+    const ours = await whileSampling(broker, () => profiling(broker, 'token endpoint', () => load(broker, { url: `http://127.0.0.1:${broker.port}/auth/open/connect/token`, method: 'POST', headers: headers(broker.info.clientId, broker.info.clientSecret), body: form })));
+    const theirs = await profiling(peer, 'token endpoint, oidc-provider', () => load(peer, { url: `http://127.0.0.1:${peer.port}/token`, method: 'POST', headers: headers('bench', secret), body: form }));
     rows.push({ group: 'token endpoint', what: 'tokens/s', store: 'pglite', ...ours, ref: { name: 'oidc-provider', ...theirs }, ratio: ours.rps / theirs.rps });
   } finally {
     await broker.stop();
@@ -212,20 +221,20 @@ async function benchToken() {
 async function benchSessions(store: 'pglite' | 'postgres', label: string = store, schemaOverride?: string): Promise<void> {
   const schema = schemaOverride ?? (await newSchema());
   const env = { DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '', ...(schema ? { BENCH_SCHEMA: schema } : {}) };
-  const broker = await startChild('bench/servers/broker.ts', env, { pin: 0, ...profiled(`sessions (${label})`) });
-  const floor = await startChild('bench/servers/floor.ts', env, { pin: 0, ...profiled(`floor (${label})`) });
+  const broker = await startChild('bench/servers/broker.ts', env, { pin: 0 });
+  const floor = await startChild('bench/servers/floor.ts', env, { pin: 0 });
   try {
     const base = `http://127.0.0.1:${broker.port}`;
     const restMiB = rssMiB(broker.proc.pid!);
     const bearer = await token(base, broker.info.clientId, broker.info.clientSecret);
     const json = { 'content-type': 'application/json' };
-    const create = await whileSampling(broker, () => load(broker, { url: `${base}/auth/rest/sessions`, method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY }));
-    const floorCreate = await load(floor, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions`, method: 'POST', headers: json, body: SESSION_BODY });
+    const create = await whileSampling(broker, () => profiling(broker, `session create (${label})`, () => load(broker, { url: `${base}/auth/rest/sessions`, method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY })));
+    const floorCreate = await profiling(floor, `session create (${label}), floor`, () => load(floor, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions`, method: 'POST', headers: json, body: SESSION_BODY }));
     rows.push({ group: 'session create', what: 'req/s', store: label, ...create, ref: { name: 'floor', ...floorCreate }, ratio: create.rps / floorCreate.rps });
     const made = (await (await fetch(`${base}/auth/rest/sessions`, { method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY })).json()) as { id: string };
     const floorMade = (await (await fetch(`http://127.0.0.1:${floor.port}/auth/rest/sessions`, { method: 'POST', headers: json, body: SESSION_BODY })).json()) as { id: string };
-    const get = await whileSampling(broker, () => load(broker, { url: `${base}/auth/rest/sessions/${made.id}`, headers: { authorization: `Bearer ${bearer}` } }));
-    const floorGet = await load(floor, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions/${floorMade.id}` });
+    const get = await whileSampling(broker, () => profiling(broker, `session get (${label})`, () => load(broker, { url: `${base}/auth/rest/sessions/${made.id}`, headers: { authorization: `Bearer ${bearer}` } })));
+    const floorGet = await profiling(floor, `session get (${label}), floor`, () => load(floor, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions/${floorMade.id}` }));
     rows.push({ group: 'session get', what: 'req/s', store: label, ...get, ref: { name: 'floor', ...floorGet }, ratio: get.rps / floorGet.rps });
     memory[`broker (${label})`] = { restMiB, peakMiB: broker.peakRss };
   } finally {
@@ -245,7 +254,7 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
   const sim = await startChild('bench/servers/simulator.ts', { SIM_SECRET: simSecret, BROKER_URL: brokerUrl }, { pin: 1 });
   const env = { DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '', PUBLIC_URL: brokerUrl, SIM_ISSUER: sim.info.issuer, SIM_SECRET: simSecret, ...(schema ? { BENCH_SCHEMA: schema } : {}) };
   // The broker must listen on the port its PUBLIC_URL names (the simulator redirects there).
-  const broker = await startChild('bench/servers/broker.ts', env, { port: brokerPort, pin: 0, ...profiled(`journeys (${store})`) });
+  const broker = await startChild('bench/servers/broker.ts', env, { port: brokerPort, pin: 0 });
   try {
     const bearer = await token(brokerUrl, broker.info.clientId, broker.info.clientSecret);
     const latencies: number[] = [];
@@ -273,13 +282,19 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
       simMs += simPart;
       brokerMs += t0 - started + (t1 - t0 - simPart) + (ended - t1);
     };
+    const cpu0 = { broker: cpuSeconds(broker.proc.pid!), sim: cpuSeconds(sim.proc.pid!) };
     await whileSampling(broker, () =>
-      Promise.all(
-        Array.from({ length: JOURNEY_CONCURRENCY }, async () => {
-          while (Date.now() < deadline) await one();
-        }),
+      profiling(broker, `journeys (${store})`, () =>
+        Promise.all(
+          Array.from({ length: JOURNEY_CONCURRENCY }, async () => {
+            while (Date.now() < deadline) await one();
+          }),
+        ),
       ),
     );
+    const journeys = latencies.length + failures;
+    const brokerCpuUs = ((cpuSeconds(broker.proc.pid!) - cpu0.broker) * 1e6) / journeys;
+    const simCpuUs = ((cpuSeconds(sim.proc.pid!) - cpu0.sim) * 1e6) / journeys;
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
     rows.push({
@@ -289,7 +304,8 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
       rps: latencies.length / DURATION,
       p50: pct(50),
       p99: pct(99),
-      note: `concurrency ${JOURNEY_CONCURRENCY}; time in broker ${((100 * brokerMs) / (brokerMs + simMs)).toFixed(0)}%, simulator ${((100 * simMs) / (brokerMs + simMs)).toFixed(0)}%; ${failures} failed`,
+      cpuUs: brokerCpuUs,
+      note: `concurrency ${JOURNEY_CONCURRENCY}; simulator CPU ${fmt(simCpuUs)} µs/journey; time in broker ${((100 * brokerMs) / (brokerMs + simMs)).toFixed(0)}%, simulator ${((100 * simMs) / (brokerMs + simMs)).toFixed(0)}%; ${failures} failed`,
     });
     if (failures > 0) throw new Error(`${failures} journeys failed`);
   } finally {

@@ -1,5 +1,6 @@
 // The broker as the benchmark measures it: its own process, a fresh store, one account and API client.
 // Prints one JSON line with where it listens and the credentials, then serves until killed.
+import { profileOnSignal } from './profiling.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createBroker } from '../../src/broker.ts';
 import { createLogger } from '../../src/log.ts';
@@ -29,6 +30,7 @@ if (process.env.SIM_ISSUER) {
     });
   }
 }
+profileOnSignal();
 await broker.app.listen({ port, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ ready: true, accountId: account.id, clientId: client.clientId, clientSecret: secret, store: broker.store.kind })}\n`);
 process.on('SIGTERM', () => void broker.close().then(() => process.exit(0)));

@@ -1,5 +1,6 @@
 // The floor: the irreducible work of a session create or read, and nothing else. Fastify parses the same
 // JSON body; one INSERT or one SELECT by primary key on the same store through the same driver.
+import { profileOnSignal } from './profiling.ts';
 import Fastify from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { openSql } from '../../src/store/sql.ts';
@@ -20,6 +21,7 @@ app.get<{ Params: { id: string } }>('/auth/rest/sessions/:id', async (request) =
   const rows = await sql.query('SELECT * FROM floor_sessions WHERE id = $1', [request.params.id]);
   return rows[0];
 });
+profileOnSignal();
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 process.on('SIGTERM', () => void app.close().then(() => sql.close()).then(() => process.exit(0)));

@@ -1,5 +1,6 @@
 // The peer: panva's oidc-provider issuing client_credentials JWT access tokens (ES256) from its
 // in-memory store, configured as a Node developer would for this job.
+import { profileOnSignal } from './profiling.ts';
 import Provider from 'oidc-provider';
 import { exportJWK, generateKeyPair } from 'jose';
 
@@ -20,4 +21,5 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     },
   },
 });
+profileOnSignal();
 provider.listen(port, () => process.stdout.write(`${JSON.stringify({ ready: true })}\n`));
