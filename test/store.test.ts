@@ -44,6 +44,19 @@ describe('store contract', () => {
     environment: { ipAddress: '127.0.0.1', userAgent: `agent ${n}` },
   });
 
+  it('keeps reading sessions after a later migration adds a column (statements are prepared per connection)', async () => {
+    const made = await Promise.all(Array.from({ length: 12 }, () => newSession()));
+    // Read on many pooled connections first, so the read is prepared on each of them.
+    await Promise.all(made.map((s) => sessions.get(accountId, s.id)));
+    await store.sql.query('ALTER TABLE sessions ADD COLUMN added_later text');
+    try {
+      const again = await Promise.all(made.map((s) => sessions.get(accountId, s.id)));
+      assert.deepEqual(again.map((s) => s.id), made.map((s) => s.id));
+    } finally {
+      await store.sql.query('ALTER TABLE sessions DROP COLUMN added_later');
+    }
+  });
+
   it('refuses a duplicate account id', async () => {
     await assert.rejects(store.createAccount({ id: 'a-test-account', name: 'again', callbackDomains: [] }), /already exists/);
   });

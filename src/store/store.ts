@@ -95,6 +95,13 @@ const COLUMNS: Record<keyof SessionPatch, string> = {
 
 type Row = Record<string, any>;
 
+// Column lists for reads (statements are prepared on PostgreSQL; see src/store/sql.ts).
+const ACCOUNT = 'id, name, callback_domains, created_at';
+const SESSION =
+  'id, account_id, status, request, created_at, expires_at, finished_at, provider, loa, identity_enc, error, browser_binding, journey_state, journey_enc';
+const SIGNING_KEY = 'kid, alg, public_jwk, private_jwk_enc, created_at, retired_at';
+const PROVIDER_CONFIG = 'account_id, provider_id, config, secret_enc';
+
 const toAccount = (r: Row): Account => ({ id: r.id, name: r.name, callbackDomains: r.callback_domains, createdAt: r.created_at });
 const toSession = (r: Row): SessionRecord => ({
   id: r.id,
@@ -167,7 +174,7 @@ export class Store {
 
   async createAccount(a: { id: string; name: string; callbackDomains: string[] }): Promise<Account> {
     const rows = await this.sql.query(
-      'INSERT INTO accounts (id, name, callback_domains) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING *',
+      `INSERT INTO accounts (id, name, callback_domains) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING ${ACCOUNT}`,
       [a.id, a.name, a.callbackDomains],
     );
     if (!rows[0]) throw errors.conflict(`account ${a.id} already exists`);
@@ -175,12 +182,12 @@ export class Store {
   }
 
   async getAccount(id: string): Promise<Account | null> {
-    const rows = await this.sql.query('SELECT * FROM accounts WHERE id = $1', [id]);
+    const rows = await this.sql.query(`SELECT ${ACCOUNT} FROM accounts WHERE id = $1`, [id]);
     return rows[0] ? toAccount(rows[0]) : null;
   }
 
   async listAccounts(): Promise<Account[]> {
-    return (await this.sql.query('SELECT * FROM accounts ORDER BY created_at, id')).map(toAccount);
+    return (await this.sql.query(`SELECT ${ACCOUNT} FROM accounts ORDER BY created_at, id`)).map(toAccount);
   }
 
   async countAccounts(): Promise<number> {
@@ -189,7 +196,7 @@ export class Store {
   }
 
   async setCallbackDomains(id: string, domains: string[]): Promise<Account | null> {
-    const rows = await this.sql.query('UPDATE accounts SET callback_domains = $2 WHERE id = $1 RETURNING *', [id, domains]);
+    const rows = await this.sql.query(`UPDATE accounts SET callback_domains = $2 WHERE id = $1 RETURNING ${ACCOUNT}`, [id, domains]);
     return rows[0] ? toAccount(rows[0]) : null;
   }
 
@@ -302,7 +309,7 @@ export class Store {
   // ---- signing keys ----
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
-    return (await this.sql.query('SELECT * FROM signing_keys ORDER BY created_at, kid')).map(toKey);
+    return (await this.sql.query(`SELECT ${SIGNING_KEY} FROM signing_keys ORDER BY created_at, kid`)).map(toKey);
   }
 
   /** Inserts a key unless one not retired exists already (first start of several processes at once). */
@@ -387,12 +394,12 @@ export class Store {
   }
 
   private async getSessionWith(sql: Sql, id: string): Promise<SessionRecord | null> {
-    const rows = await sql.query('SELECT * FROM sessions WHERE id = $1', [id]);
+    const rows = await sql.query(`SELECT ${SESSION} FROM sessions WHERE id = $1`, [id]);
     return rows[0] ? toSession(rows[0]) : null;
   }
 
   async findSessionByJourneyState(state: string): Promise<SessionRecord | null> {
-    const rows = await this.sql.query('SELECT * FROM sessions WHERE journey_state = $1', [state]);
+    const rows = await this.sql.query(`SELECT ${SESSION} FROM sessions WHERE journey_state = $1`, [state]);
     return rows[0] ? toSession(rows[0]) : null;
   }
 
@@ -418,7 +425,7 @@ export class Store {
       params.push(guard.journeyState);
       where.push(`journey_state = $${params.length}`);
     }
-    const rows = await this.sql.query(`UPDATE sessions SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`, params);
+    const rows = await this.sql.query(`UPDATE sessions SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${SESSION}`, params);
     return rows[0] ? toSession(rows[0]) : null;
   }
 
@@ -440,13 +447,13 @@ export class Store {
   // ---- provider configuration ----
 
   async getProviderConfig(accountId: string, providerId: string): Promise<ProviderConfigRecord | null> {
-    const rows = await this.sql.query('SELECT * FROM provider_configs WHERE account_id = $1 AND provider_id = $2', [accountId, providerId]);
+    const rows = await this.sql.query(`SELECT ${PROVIDER_CONFIG} FROM provider_configs WHERE account_id = $1 AND provider_id = $2`, [accountId, providerId]);
     const r = rows[0];
     return r ? { accountId: r.account_id, providerId: r.provider_id, config: r.config, secretEnc: r.secret_enc } : null;
   }
 
   async listProviderConfigs(accountId: string): Promise<ProviderConfigRecord[]> {
-    const rows = await this.sql.query('SELECT * FROM provider_configs WHERE account_id = $1 ORDER BY provider_id', [accountId]);
+    const rows = await this.sql.query(`SELECT ${PROVIDER_CONFIG} FROM provider_configs WHERE account_id = $1 ORDER BY provider_id`, [accountId]);
     return rows.map((r) => ({ accountId: r.account_id, providerId: r.provider_id, config: r.config, secretEnc: r.secret_enc }));
   }
 
