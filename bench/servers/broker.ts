@@ -11,11 +11,11 @@ const config = loadConfig({
   PORT: String(port),
   DATA_DIR: 'memory://',
   SIMULATOR: 'off',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
 });
-const broker = await createBroker(config, { schema, logger: createLogger('warn'), purge: false });
+const broker = await createBroker(config, { schema, logger: createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn'), purge: false });
 const account = await broker.accounts.createAccount({ name: 'Bench', callbackDomains: ['localhost', '127.0.0.1'] });
 const { client, secret } = await broker.accounts.createClient({ accountId: account.id });
 if (process.env.SIM_ISSUER) {
