@@ -39,7 +39,7 @@ export class Accounts {
 
   /** An account for a hot path (session create), read through the short cache. */
   async findAccountCached(id: string): Promise<Account | null> {
-    return (await this.#accounts.getOrLoad(id, async () => (await this.#store.getAccount(id)) as Account)) ?? null;
+    return this.#accounts.getOrLoad(id, () => this.#store.getAccount(id));
   }
 
   createAccount(opts: { name: string; id?: string; callbackDomains?: string[] }): Promise<Account> {
@@ -147,7 +147,7 @@ export class Accounts {
    * returned separately for the log (never the secret).
    */
   async authenticate(clientId: string, secret: string): Promise<ApiClient> {
-    const client = (await this.#clients.getOrLoad(clientId, async () => (await this.#store.getClient(clientId)) as ApiClient)) ?? null;
+    const client = await this.#clients.getOrLoad(clientId, () => this.#store.getClient(clientId));
     const fail = (reason: string) => Object.assign(errors.oauth(401, 'invalid_client', 'Client authentication failed.'), { reason });
     if (!client) throw fail('unknown client');
     // Compare against every live secret, so the time taken does not reveal which one matched.
