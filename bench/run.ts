@@ -4,7 +4,7 @@
 // the irreducible work on the same store. DATABASE_URL adds the PostgreSQL rows and the scale rows.
 //   BENCH_DURATION (seconds per load run, default 8), BENCH_CONNECTIONS (default 16),
 //   BENCH_JOURNEY_CONCURRENCY (default 8), BENCH_SCALE_ROWS (default 1000000), BENCH_PROFILE=1 (CPU profile of
-//   each broker run), BENCH_ONLY=token,sessions,journeys,scale (a part), BENCH_PIN=0 (no core pinning).
+//   each load run, broker and reference), BENCH_ONLY=token,sessions,journeys,scale (a part), BENCH_PIN=0 (no core pinning).
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -157,9 +157,12 @@ interface LoadResult {
   cpuUs: number;
 }
 
-async function load(server: Child, opts: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections?: number }): Promise<LoadResult> {
+/** One autocannon run against `server`, profiled under `label` when BENCH_PROFILE=1. */
+async function load(server: Child, label: string, opts: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections?: number }): Promise<LoadResult> {
   const cpuBefore = cpuSeconds(server.proc.pid!);
-  const r = await autocannon({ url: opts.url, method: (opts.method ?? 'GET') as 'GET', headers: opts.headers, body: opts.body, connections: opts.connections ?? CONNECTIONS, duration: DURATION });
+  const r = await profiling(server, label, () =>
+    autocannon({ url: opts.url, method: (opts.method ?? 'GET') as 'GET', headers: opts.headers, body: opts.body, connections: opts.connections ?? CONNECTIONS, duration: DURATION }),
+  );
   const bad = r.non2xx + r.errors + r.timeouts;
   if (bad > r.requests.total * 0.01) throw new Error(`${opts.method ?? 'GET'} ${opts.url}: ${bad} failures of ${r.requests.total}`);
   const cpuUs = ((cpuSeconds(server.proc.pid!) - cpuBefore) * 1e6) / r.requests.total;
@@ -209,8 +212,8 @@ async function benchToken() {
   try {
     const form = 'grant_type=client_credentials&scope=signicat-api';
     const headers = (id: string, s: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' });
-    const ours = await whileSampling(broker, () => profiling(broker, 'token endpoint', () => load(broker, { url: `http://127.0.0.1:${broker.port}/auth/open/connect/token`, method: 'POST', headers: headers(broker.info.clientId, broker.info.clientSecret), body: form })));
-    const theirs = await profiling(peer, 'token endpoint, oidc-provider', () => load(peer, { url: `http://127.0.0.1:${peer.port}/token`, method: 'POST', headers: headers('bench', secret), body: form }));
+    const ours = await whileSampling(broker, () => load(broker, 'token endpoint', { url: `http://127.0.0.1:${broker.port}/auth/open/connect/token`, method: 'POST', headers: headers(broker.info.clientId, broker.info.clientSecret), body: form }));
+    const theirs = await load(peer, 'token endpoint, oidc-provider', { url: `http://127.0.0.1:${peer.port}/token`, method: 'POST', headers: headers('bench', secret), body: form });
     rows.push({ group: 'token endpoint', what: 'tokens/s', store: 'pglite', ...ours, ref: { name: 'oidc-provider', ...theirs }, ratio: ours.rps / theirs.rps });
   } finally {
     await broker.stop();
@@ -228,13 +231,13 @@ async function benchSessions(store: 'pglite' | 'postgres', label: string = store
     const restMiB = rssMiB(broker.proc.pid!);
     const bearer = await token(base, broker.info.clientId, broker.info.clientSecret);
     const json = { 'content-type': 'application/json' };
-    const create = await whileSampling(broker, () => profiling(broker, `session create (${label})`, () => load(broker, { url: `${base}/auth/rest/sessions`, method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY })));
-    const floorCreate = await profiling(floor, `session create (${label}), floor`, () => load(floor, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions`, method: 'POST', headers: json, body: SESSION_BODY }));
+    const create = await whileSampling(broker, () => load(broker, `session create (${label})`, { url: `${base}/auth/rest/sessions`, method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY }));
+    const floorCreate = await load(floor, `session create (${label}), floor`, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions`, method: 'POST', headers: json, body: SESSION_BODY });
     rows.push({ group: 'session create', what: 'req/s', store: label, ...create, ref: { name: 'floor', ...floorCreate }, ratio: create.rps / floorCreate.rps });
     const made = (await (await fetch(`${base}/auth/rest/sessions`, { method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY })).json()) as { id: string };
     const floorMade = (await (await fetch(`http://127.0.0.1:${floor.port}/auth/rest/sessions`, { method: 'POST', headers: json, body: SESSION_BODY })).json()) as { id: string };
-    const get = await whileSampling(broker, () => profiling(broker, `session get (${label})`, () => load(broker, { url: `${base}/auth/rest/sessions/${made.id}`, headers: { authorization: `Bearer ${bearer}` } })));
-    const floorGet = await profiling(floor, `session get (${label}), floor`, () => load(floor, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions/${floorMade.id}` }));
+    const get = await whileSampling(broker, () => load(broker, `session get (${label})`, { url: `${base}/auth/rest/sessions/${made.id}`, headers: { authorization: `Bearer ${bearer}` } }));
+    const floorGet = await load(floor, `session get (${label}), floor`, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions/${floorMade.id}` });
     rows.push({ group: 'session get', what: 'req/s', store: label, ...get, ref: { name: 'floor', ...floorGet }, ratio: get.rps / floorGet.rps });
     memory[`broker (${label})`] = { restMiB, peakMiB: broker.peakRss };
   } finally {
