@@ -9,7 +9,11 @@ interface ProfileNode {
 }
 
 /** Self time grouped by `keyOf`, as shares of all samples, largest first. */
-function aggregate(file: string, top: number, keyOf: (n: ProfileNode, parentOf: (n: ProfileNode) => ProfileNode | undefined) => string): string[] {
+function aggregate(
+  file: string,
+  top: number,
+  keyOf: (n: ProfileNode, parentOf: (n: ProfileNode) => ProfileNode | undefined) => string,
+): string[] {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parents = new Map<number, ProfileNode>();

@@ -80,7 +80,10 @@ async function startChild(script: string, env: Record<string, string>, opts: { p
   const port = fixedPort ?? (await freePort());
   const [cmd, args] = PIN && pin !== undefined ? ['taskset', ['-c', String(pin), NODE, script]] : [NODE, [script]];
   const profileEnv = PROFILE ? { BENCH_PROFILE_DIR: join('bench', 'results', 'profile') } : {};
-  const proc = spawn(cmd, args, { env: { ...process.env, ...env, ...profileEnv, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(cmd, args, {
+    env: { ...process.env, ...env, ...profileEnv, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const waiters: { key: string; resolve: (m: Record<string, any>) => void }[] = [];
   let buf = '';
   proc.stdout!.on('data', (d) => {
@@ -158,10 +161,21 @@ interface LoadResult {
 }
 
 /** One autocannon run against `server`, profiled under `label` when BENCH_PROFILE=1. */
-async function load(server: Child, label: string, opts: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections?: number }): Promise<LoadResult> {
+async function load(
+  server: Child,
+  label: string,
+  opts: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections?: number },
+): Promise<LoadResult> {
   const cpuBefore = cpuSeconds(server.proc.pid!);
   const r = await profiling(server, label, () =>
-    autocannon({ url: opts.url, method: (opts.method ?? 'GET') as 'GET', headers: opts.headers, body: opts.body, connections: opts.connections ?? CONNECTIONS, duration: DURATION }),
+    autocannon({
+      url: opts.url,
+      method: (opts.method ?? 'GET') as 'GET',
+      headers: opts.headers,
+      body: opts.body,
+      connections: opts.connections ?? CONNECTIONS,
+      duration: DURATION,
+    }),
   );
   const bad = r.non2xx + r.errors + r.timeouts;
   if (bad > r.requests.total * 0.01) throw new Error(`${opts.method ?? 'GET'} ${opts.url}: ${bad} failures of ${r.requests.total}`);
@@ -172,7 +186,10 @@ async function load(server: Child, label: string, opts: { url: string; method?: 
 async function token(base: string, clientId: string, secret: string): Promise<string> {
   const res = await fetch(`${base}/auth/open/connect/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: 'grant_type=client_credentials&scope=signicat-api',
   });
   return ((await res.json()) as { access_token: string }).access_token;
@@ -211,10 +228,32 @@ async function benchToken() {
   const peer = await startChild('bench/servers/oidc-provider-cc.ts', { CLIENT_SECRET: secret }, { pin: 0 });
   try {
     const form = 'grant_type=client_credentials&scope=signicat-api';
-    const headers = (id: string, s: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' });
-    const ours = await whileSampling(broker, () => load(broker, 'token endpoint', { url: `http://127.0.0.1:${broker.port}/auth/open/connect/token`, method: 'POST', headers: headers(broker.info.clientId, broker.info.clientSecret), body: form }));
-    const theirs = await load(peer, 'token endpoint, oidc-provider', { url: `http://127.0.0.1:${peer.port}/token`, method: 'POST', headers: headers('bench', secret), body: form });
-    rows.push({ group: 'token endpoint', what: 'tokens/s', store: 'pglite', ...ours, ref: { name: 'oidc-provider', ...theirs }, ratio: ours.rps / theirs.rps });
+    const headers = (id: string, s: string) => ({
+      authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    const ours = await whileSampling(broker, () =>
+      load(broker, 'token endpoint', {
+        url: `http://127.0.0.1:${broker.port}/auth/open/connect/token`,
+        method: 'POST',
+        headers: headers(broker.info.clientId, broker.info.clientSecret),
+        body: form,
+      }),
+    );
+    const theirs = await load(peer, 'token endpoint, oidc-provider', {
+      url: `http://127.0.0.1:${peer.port}/token`,
+      method: 'POST',
+      headers: headers('bench', secret),
+      body: form,
+    });
+    rows.push({
+      group: 'token endpoint',
+      what: 'tokens/s',
+      store: 'pglite',
+      ...ours,
+      ref: { name: 'oidc-provider', ...theirs },
+      ratio: ours.rps / theirs.rps,
+    });
   } finally {
     await broker.stop();
     await peer.stop();
@@ -231,14 +270,55 @@ async function benchSessions(store: 'pglite' | 'postgres', label: string = store
     const restMiB = rssMiB(broker.proc.pid!);
     const bearer = await token(base, broker.info.clientId, broker.info.clientSecret);
     const json = { 'content-type': 'application/json' };
-    const create = await whileSampling(broker, () => load(broker, `session create (${label})`, { url: `${base}/auth/rest/sessions`, method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY }));
-    const floorCreate = await load(floor, `session create (${label}), floor`, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions`, method: 'POST', headers: json, body: SESSION_BODY });
-    rows.push({ group: 'session create', what: 'req/s', store: label, ...create, ref: { name: 'floor', ...floorCreate }, ratio: create.rps / floorCreate.rps });
-    const made = (await (await fetch(`${base}/auth/rest/sessions`, { method: 'POST', headers: { ...json, authorization: `Bearer ${bearer}` }, body: SESSION_BODY })).json()) as { id: string };
-    const floorMade = (await (await fetch(`http://127.0.0.1:${floor.port}/auth/rest/sessions`, { method: 'POST', headers: json, body: SESSION_BODY })).json()) as { id: string };
-    const get = await whileSampling(broker, () => load(broker, `session get (${label})`, { url: `${base}/auth/rest/sessions/${made.id}`, headers: { authorization: `Bearer ${bearer}` } }));
-    const floorGet = await load(floor, `session get (${label}), floor`, { url: `http://127.0.0.1:${floor.port}/auth/rest/sessions/${floorMade.id}` });
-    rows.push({ group: 'session get', what: 'req/s', store: label, ...get, ref: { name: 'floor', ...floorGet }, ratio: get.rps / floorGet.rps });
+    const create = await whileSampling(broker, () =>
+      load(broker, `session create (${label})`, {
+        url: `${base}/auth/rest/sessions`,
+        method: 'POST',
+        headers: { ...json, authorization: `Bearer ${bearer}` },
+        body: SESSION_BODY,
+      }),
+    );
+    const floorCreate = await load(floor, `session create (${label}), floor`, {
+      url: `http://127.0.0.1:${floor.port}/auth/rest/sessions`,
+      method: 'POST',
+      headers: json,
+      body: SESSION_BODY,
+    });
+    rows.push({
+      group: 'session create',
+      what: 'req/s',
+      store: label,
+      ...create,
+      ref: { name: 'floor', ...floorCreate },
+      ratio: create.rps / floorCreate.rps,
+    });
+    const made = (await (
+      await fetch(`${base}/auth/rest/sessions`, {
+        method: 'POST',
+        headers: { ...json, authorization: `Bearer ${bearer}` },
+        body: SESSION_BODY,
+      })
+    ).json()) as { id: string };
+    const floorMade = (await (
+      await fetch(`http://127.0.0.1:${floor.port}/auth/rest/sessions`, { method: 'POST', headers: json, body: SESSION_BODY })
+    ).json()) as { id: string };
+    const get = await whileSampling(broker, () =>
+      load(broker, `session get (${label})`, {
+        url: `${base}/auth/rest/sessions/${made.id}`,
+        headers: { authorization: `Bearer ${bearer}` },
+      }),
+    );
+    const floorGet = await load(floor, `session get (${label}), floor`, {
+      url: `http://127.0.0.1:${floor.port}/auth/rest/sessions/${floorMade.id}`,
+    });
+    rows.push({
+      group: 'session get',
+      what: 'req/s',
+      store: label,
+      ...get,
+      ref: { name: 'floor', ...floorGet },
+      ratio: get.rps / floorGet.rps,
+    });
     memory[`broker (${label})`] = { restMiB, peakMiB: broker.peakRss };
   } finally {
     await broker.stop();
@@ -255,7 +335,13 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
   const simSecret = 'bench-sim-secret-0123456789abcdefghijkl';
   // The simulator shares core 1 with the script that drives the journeys; the broker has core 0.
   const sim = await startChild('bench/servers/simulator.ts', { SIM_SECRET: simSecret, BROKER_URL: brokerUrl }, { pin: 1 });
-  const env = { DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '', PUBLIC_URL: brokerUrl, SIM_ISSUER: sim.info.issuer, SIM_SECRET: simSecret, ...(schema ? { BENCH_SCHEMA: schema } : {}) };
+  const env = {
+    DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '',
+    PUBLIC_URL: brokerUrl,
+    SIM_ISSUER: sim.info.issuer,
+    SIM_SECRET: simSecret,
+    ...(schema ? { BENCH_SCHEMA: schema } : {}),
+  };
   // The broker must listen on the port its PUBLIC_URL names (the simulator redirects there).
   const broker = await startChild('bench/servers/broker.ts', env, { port: brokerPort, pin: 0 });
   try {
@@ -269,12 +355,24 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
     const one = async () => {
       const started = performance.now();
       const agent = new Agent();
-      const created = (await (await fetch(`${brokerUrl}/auth/rest/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: SESSION_BODY })).json()) as { id: string; authenticationUrl: string };
+      const created = (await (
+        await fetch(`${brokerUrl}/auth/rest/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          body: SESSION_BODY,
+        })
+      ).json()) as { id: string; authenticationUrl: string };
       const t0 = performance.now();
       const page = await agent.follow(created.authenticationUrl, {}, 'https://localhost/');
-      const landed = await agent.follow(formAction(page.body, page.url), { form: { action: 'login', eid: 'bankid', person: sim.info.pid } }, 'https://localhost/');
+      const landed = await agent.follow(
+        formAction(page.body, page.url),
+        { form: { action: 'login', eid: 'bankid', person: sim.info.pid } },
+        'https://localhost/',
+      );
       const t1 = performance.now();
-      const read = (await (await fetch(`${brokerUrl}/auth/rest/sessions/${created.id}`, { headers: { authorization: `Bearer ${bearer}` } })).json()) as { status: string };
+      const read = (await (
+        await fetch(`${brokerUrl}/auth/rest/sessions/${created.id}`, { headers: { authorization: `Bearer ${bearer}` } })
+      ).json()) as { status: string };
       const ended = performance.now();
       if (read.status !== 'SUCCESS' || !landed.url.startsWith('https://localhost/success')) {
         failures++;
@@ -327,9 +425,12 @@ async function benchScale() {
   const c = new pg.Client({ connectionString: DATABASE_URL });
   await c.connect();
   const t0 = performance.now();
-  await c.query(`INSERT INTO ${schema}.sessions (id, account_id, status, request, created_at, expires_at, finished_at)
+  await c.query(
+    `INSERT INTO ${schema}.sessions (id, account_id, status, request, created_at, expires_at, finished_at)
     SELECT gen_random_uuid(), 'a-history', 'SUCCESS', $1::jsonb, now() - interval '10 days', now() - interval '10 days' + interval '20 minutes', now() - interval '10 days'
-    FROM generate_series(1, $2::int)`, [SESSION_BODY, SCALE_ROWS]);
+    FROM generate_series(1, $2::int)`,
+    [SESSION_BODY, SCALE_ROWS],
+  );
   await c.query(`ANALYZE ${schema}.sessions`);
   extra.scaleFillSeconds = ((performance.now() - t0) / 1000).toFixed(1);
   await c.end();
@@ -358,17 +459,27 @@ function printTable() {
   const lines = [
     '| measure | store | eidgate | p50 ms | p99 ms | CPU µs/req | reference | ref | ref p50 | ref p99 | ref CPU µs/req | ratio | notes |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) =>
-      `| ${r.group} (${r.what}) | ${r.store} | ${fmt(r.rps, r.rps < 100 ? 1 : 0)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.cpuUs ? fmt(r.cpuUs) : ''} | ${r.ref?.name ?? ''} | ${r.ref ? fmt(r.ref.rps) : ''} | ${r.ref ? fmt(r.ref.p50, 1) : ''} | ${r.ref ? fmt(r.ref.p99, 1) : ''} | ${r.ref?.cpuUs ? fmt(r.ref.cpuUs) : ''} | ${r.ratio ? `${r.ratio.toFixed(2)}×` : ''} | ${r.note ?? ''} |`,
+    ...rows.map(
+      (r) =>
+        `| ${r.group} (${r.what}) | ${r.store} | ${fmt(r.rps, r.rps < 100 ? 1 : 0)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.cpuUs ? fmt(r.cpuUs) : ''} | ${r.ref?.name ?? ''} | ${r.ref ? fmt(r.ref.rps) : ''} | ${r.ref ? fmt(r.ref.p50, 1) : ''} | ${r.ref ? fmt(r.ref.p99, 1) : ''} | ${r.ref?.cpuUs ? fmt(r.ref.cpuUs) : ''} | ${r.ratio ? `${r.ratio.toFixed(2)}×` : ''} | ${r.note ?? ''} |`,
     ),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\nResident memory of the broker process (MiB):\n`);
-  for (const [k, v] of Object.entries(memory)) process.stdout.write(`  ${k}: at rest ${v.restMiB.toFixed(0)}, peak under load ${v.peakMiB.toFixed(0)}\n`);
+  for (const [k, v] of Object.entries(memory))
+    process.stdout.write(`  ${k}: at rest ${v.restMiB.toFixed(0)}, peak under load ${v.peakMiB.toFixed(0)}\n`);
   for (const [k, v] of Object.entries(extra)) process.stdout.write(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v, null, 2)}\n`);
 }
 
 const started = Date.now();
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, durationPerRunSeconds: DURATION, connections: CONNECTIONS, pinned: PIN ? "server on core 0, load generator on core 1" : false };
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+  node: process.version,
+  durationPerRunSeconds: DURATION,
+  connections: CONNECTIONS,
+  pinned: PIN ? 'server on core 0, load generator on core 1' : false,
+};
 process.stdout.write(`eidgate bench: ${JSON.stringify(machine)}\n`);
 if (ONLY.has('token')) await benchToken();
 if (ONLY.has('sessions')) await benchSessions('pglite');

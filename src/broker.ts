@@ -85,7 +85,13 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
     await keys.init();
     const accounts = new Accounts(store, clock);
     const tokens = new AccessTokens(keys, `${config.publicUrl}/auth/open`, clock);
-    const sessions = new Sessions({ store, sealer, clock, publicUrl: config.publicUrl, findAccount: (id) => accounts.findAccountCached(id) });
+    const sessions = new Sessions({
+      store,
+      sealer,
+      clock,
+      publicUrl: config.publicUrl,
+      findAccount: (id) => accounts.findAccountCached(id),
+    });
     const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
     const providerConfigs = new ProviderConfigs(store, sealer, config.idporten);
     const adapters = [
@@ -114,7 +120,8 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
         info: {
           title: 'eidgate Authentication REST API',
           version: '1',
-          description: 'Wire-compatible with Signicat\'s Authentication REST API. Errors use Signicat\'s error object; the token endpoint speaks RFC 6749.',
+          description:
+            "Wire-compatible with Signicat's Authentication REST API. Errors use Signicat's error object; the token endpoint speaks RFC 6749.",
         },
         servers: [{ url: config.publicUrl }],
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },

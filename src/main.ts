@@ -33,7 +33,9 @@ if (config.simulator.enabled) {
       },
     ],
   }).catch((e: { code?: string; message?: string }) => {
-    process.stderr.write(`eidgate: cannot start the ID-porten simulator on port ${config.simulator.port} (${e.code === 'EADDRINUSE' ? 'the port is in use; set SIMULATOR_PORT, or SIMULATOR=off' : e.message})\n`);
+    process.stderr.write(
+      `eidgate: cannot start the ID-porten simulator on port ${config.simulator.port} (${e.code === 'EADDRINUSE' ? 'the port is in use; set SIMULATOR_PORT, or SIMULATOR=off' : e.message})\n`,
+    );
     process.exit(1);
   });
 }
@@ -47,7 +49,9 @@ try {
   await broker.app.listen({ port: config.port, host: config.host });
 } catch (e) {
   const code = (e as { code?: string }).code;
-  process.stderr.write(`eidgate: cannot listen on ${config.host}:${config.port} (${code === 'EADDRINUSE' ? 'the port is in use; set PORT' : (e as Error).message})\n`);
+  process.stderr.write(
+    `eidgate: cannot listen on ${config.host}:${config.port} (${code === 'EADDRINUSE' ? 'the port is in use; set PORT' : (e as Error).message})\n`,
+  );
   await Promise.all([broker.close(), simulator?.close()]);
   process.exit(1);
 }
@@ -56,7 +60,7 @@ broker.log.info({ publicUrl: config.publicUrl, store: broker.store.kind, simulat
 if (creds) {
   // Printed to stdout on purpose and never through the logger: log pipelines must not collect secrets.
   process.stdout.write(
-    [
+    `${[
       '',
       '  eidgate development account',
       `    accountId:     ${creds.accountId}`,
@@ -66,7 +70,7 @@ if (creds) {
       `    try a login:   ${config.publicUrl}/`,
       `    API docs:      ${config.publicUrl}/docs`,
       '',
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 }
 

@@ -31,7 +31,10 @@ export class Agent {
     return this.#jar.get(host) ?? new Map();
   }
 
-  async request(url: string | URL, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    url: string | URL,
+    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const u = new URL(url);
     const headers: Record<string, string> = { 'user-agent': 'eidgate-test-agent', ...init.headers };
     const cookie = this.#cookieHeader(u);

@@ -17,7 +17,11 @@ const SIM_SECRET = 'browser-sim-secret-0123456789abcdefghij';
 async function assertAccessible(page: Page, label: string): Promise<void> {
   await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
-    const r = await (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { html: string }[] }[] }> } }).axe.run(document, {
+    const r = await (
+      globalThis as unknown as {
+        axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { html: string }[] }[] }> };
+      }
+    ).axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
     });
     return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html).slice(0, 3) }));
@@ -37,21 +41,45 @@ describe('journeys in a real browser', { skip: !existsSync(CHROMIUM) && `no brow
   before(async () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     t = await startBroker();
     sim = await startSimulator({
       port: 0,
-      clients: [{ client_id: 'broker', client_secret: SIM_SECRET, redirect_uris: [`${t.config.publicUrl}/auth/callback/idporten`, `${t.config.publicUrl}/auth/callback/ansattporten`], scope: 'openid profile' }],
+      clients: [
+        {
+          client_id: 'broker',
+          client_secret: SIM_SECRET,
+          redirect_uris: [`${t.config.publicUrl}/auth/callback/idporten`, `${t.config.publicUrl}/auth/callback/ansattporten`],
+          scope: 'openid profile',
+        },
+      ],
     });
     for (const providerId of ['idporten', 'ansattporten']) {
-      await t.broker.providerConfigs.save(t.accountId, { providerId, issuer: sim.issuer, clientId: 'broker', clientSecret: SIM_SECRET, clientAuth: 'client_secret_basic', par: true });
+      await t.broker.providerConfigs.save(t.accountId, {
+        providerId,
+        issuer: sim.issuer,
+        clientId: 'broker',
+        clientSecret: SIM_SECRET,
+        clientAuth: 'client_secret_basic',
+        par: true,
+      });
     }
     token = await getToken(t.base, t.clientId, t.clientSecret);
     // The service provider's backend: its callback pages just say where the browser landed.
     app = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="en"><head><title>Service</title></head><body><main><h1>${req.url?.split('?')[0]}</h1></main></body></html>`);
+      res.end(
+        `<!doctype html><html lang="en"><head><title>Service</title></head><body><main><h1>${req.url?.split('?')[0]}</h1></main></body></html>`,
+      );
     });
     app.listen(0, '127.0.0.1');
     await once(app, 'listening');
@@ -84,7 +112,13 @@ describe('journeys in a real browser', { skip: !existsSync(CHROMIUM) && `no brow
   };
 
   const TEXT = {
-    nb: { login: 'Logg inn', cancel: 'Avbryt', idporten: /ID-porten/, chooser: 'Velg innloggingsmetode', expired: 'Innloggingen er utløpt' },
+    nb: {
+      login: 'Logg inn',
+      cancel: 'Avbryt',
+      idporten: /ID-porten/,
+      chooser: 'Velg innloggingsmetode',
+      expired: 'Innloggingen er utløpt',
+    },
     en: { login: 'Log in', cancel: 'Cancel', idporten: /ID-porten/, chooser: 'Choose how to log in', expired: 'The login has expired' },
   } as const;
 

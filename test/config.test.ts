@@ -34,9 +34,19 @@ describe('configuration', () => {
   });
 
   it('names each bad value with a clear message', () => {
-    const p = problems({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', DATABASE_URL: 'mysql://x', EIDGATE_ENV: 'staging', TRUST_PROXY: 'maybe', EIDGATE_ENCRYPTION_KEY: 'short' });
+    const p = problems({
+      PORT: 'eighty',
+      PUBLIC_URL: 'ftp://x',
+      DATABASE_URL: 'mysql://x',
+      EIDGATE_ENV: 'staging',
+      TRUST_PROXY: 'maybe',
+      EIDGATE_ENCRYPTION_KEY: 'short',
+    });
     for (const name of ['PORT', 'PUBLIC_URL', 'DATABASE_URL', 'EIDGATE_ENV', 'TRUST_PROXY', 'EIDGATE_ENCRYPTION_KEY']) {
-      assert.ok(p.some((m) => m.startsWith(`${name}:`)), `${name} in ${p}`);
+      assert.ok(
+        p.some((m) => m.startsWith(`${name}:`)),
+        `${name} in ${p}`,
+      );
     }
   });
 

@@ -46,7 +46,7 @@ function assertSessionShape(s: Record<string, unknown>) {
   assert.match(s.expiresAt as string, /[+-]\d\d:\d\d$/, 'ISO 8601 with an offset');
 }
 
-describe('contract with Signicat\'s Authentication REST API', () => {
+describe("contract with Signicat's Authentication REST API", () => {
   let t: TestBroker;
   let token: string;
   before(async () => {
@@ -56,7 +56,10 @@ describe('contract with Signicat\'s Authentication REST API', () => {
   after(() => t.close());
 
   it('create answers 200 (not 201) with a session of the reference shape', async () => {
-    const res = await call(t.base, 'POST', '/auth/rest/sessions', { token, body: validSessionRequest({ externalReference: 'x', usageReference: 'y', tags: ['a'] }) });
+    const res = await call(t.base, 'POST', '/auth/rest/sessions', {
+      token,
+      body: validSessionRequest({ externalReference: 'x', usageReference: 'y', tags: ['a'] }),
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
     assertSessionShape(res.body);
@@ -64,7 +67,24 @@ describe('contract with Signicat\'s Authentication REST API', () => {
   });
 
   it('a successful session reads with the reference subject shapes, loa and environment', async () => {
-    const s = (await call(t.base, 'POST', '/auth/rest/sessions', { token, body: validSessionRequest({ requestedAttributes: ['nin', 'idpId', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idportenIdp', 'idportenLoa', 'idportenSub'] }) })).body;
+    const s = (
+      await call(t.base, 'POST', '/auth/rest/sessions', {
+        token,
+        body: validSessionRequest({
+          requestedAttributes: [
+            'nin',
+            'idpId',
+            'name',
+            'firstName',
+            'lastName',
+            'dateOfBirth',
+            'idportenIdp',
+            'idportenLoa',
+            'idportenSub',
+          ],
+        }),
+      })
+    ).body;
     await t.broker.sessions.finish(s.id, {
       status: 'SUCCESS',
       provider: 'idporten',
@@ -92,7 +112,8 @@ describe('contract with Signicat\'s Authentication REST API', () => {
     assert.deepEqual(Object.keys(got.subject.nin).sort(), ['issuingCountry', 'type', 'value']);
     assert.equal(got.subject.nin.issuingCountry, 'NO');
     assert.ok(['BIRTH', 'DNUMBER'].includes(got.subject.nin.type));
-    for (const k of ['id', 'idpId', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idportenIdp', 'idportenLoa', 'idportenSub']) assert.equal(typeof got.subject[k], 'string', k);
+    for (const k of ['id', 'idpId', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idportenIdp', 'idportenLoa', 'idportenSub'])
+      assert.equal(typeof got.subject[k], 'string', k);
     assert.match(got.subject.dateOfBirth, /^\d{4}-\d\d-\d\d$/);
     assert.ok(['idporten-loa-substantial', 'idporten-loa-high'].includes(got.subject.idportenLoa));
   });
@@ -107,7 +128,7 @@ describe('contract with Signicat\'s Authentication REST API', () => {
     assert.equal(got.subject, undefined);
   });
 
-  it('errors are Signicat\'s error object', async () => {
+  it("errors are Signicat's error object", async () => {
     const res = await call(t.base, 'POST', '/auth/rest/sessions', { token, body: { flow: 'redirect' } });
     assert.deepEqual(Object.keys(res.body).sort(), ['code', 'detail', 'invalidParams', 'status', 'title', 'traceId', 'type']);
     assert.equal(res.body.code, 'invalid_request_parameter');
@@ -131,7 +152,12 @@ describe('contract with Signicat\'s Authentication REST API', () => {
   it('the OpenAPI document (3.1) names the same paths, statuses and enums', async () => {
     const doc = (await call(t.base, 'GET', '/openapi.json')).body;
     assert.equal(doc.openapi, '3.1.0');
-    for (const [path, method] of [['/auth/rest/sessions', 'post'], ['/auth/rest/sessions/{id}', 'get'], ['/auth/rest/sessions/{id}/cancel', 'post'], ['/auth/open/connect/token', 'post']] as const) {
+    for (const [path, method] of [
+      ['/auth/rest/sessions', 'post'],
+      ['/auth/rest/sessions/{id}', 'get'],
+      ['/auth/rest/sessions/{id}/cancel', 'post'],
+      ['/auth/open/connect/token', 'post'],
+    ] as const) {
       assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
       assert.ok(doc.paths[path][method].responses['200'], `${method} ${path} answers 200`);
     }

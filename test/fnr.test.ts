@@ -36,10 +36,11 @@ describe('national identity numbers', () => {
     );
   });
 
-  it('accepts the synthetic numbers in Digdir\'s material and refuses malformed input', () => {
+  it("accepts the synthetic numbers in Digdir's material and refuses malformed input", () => {
     for (const n of ['47906701517', '28876895937', '16903349844', '21879498012']) assert.ok(checkNin(n).valid, n);
     assert.equal((checkNin('47906701517') as { info: { kind: string } }).info.kind, 'DNUMBER');
-    for (const bad of ['', '1234567890', '123456789012', 'abcdefghijk', '00000000000', '31023012345']) assert.equal(checkNin(bad).valid, false, bad);
+    for (const bad of ['', '1234567890', '123456789012', 'abcdefghijk', '00000000000', '31023012345'])
+      assert.equal(checkNin(bad).valid, false, bad);
   });
 
   it('ships at least 20 valid synthetic people, D-numbers among them', () => {

@@ -11,7 +11,14 @@ const SIM_SECRET = 'sim-client-secret-0123456789abcdefghij';
 
 async function withSimulator(t: TestBroker, sim: RunningSimulator, providers = ['idporten', 'ansattporten'], par = true) {
   for (const providerId of providers) {
-    await t.broker.providerConfigs.save(t.accountId, { providerId, issuer: sim.issuer, clientId: 'broker', clientSecret: SIM_SECRET, clientAuth: 'client_secret_basic', par });
+    await t.broker.providerConfigs.save(t.accountId, {
+      providerId,
+      issuer: sim.issuer,
+      clientId: 'broker',
+      clientSecret: SIM_SECRET,
+      clientAuth: 'client_secret_basic',
+      par,
+    });
   }
 }
 
@@ -123,7 +130,11 @@ describe('login journey against the simulator', () => {
     const agent = new Agent();
     const page = await agent.follow(s.authenticationUrl, {}, CALLBACK);
     // The person logs in; the provider sends them back; we capture the callback instead of following it.
-    const atCallback = await agent.follow(formAction(page.body, page.url), { form: { action: 'login', eid: 'bankid', person: sim.people[0]!.pid } }, `${t.config.publicUrl}/auth/callback`);
+    const atCallback = await agent.follow(
+      formAction(page.body, page.url),
+      { form: { action: 'login', eid: 'bankid', person: sim.people[0]!.pid } },
+      `${t.config.publicUrl}/auth/callback`,
+    );
     const stranger = await new Agent().follow(atCallback.url, {}, CALLBACK);
     assert.equal(stranger.response?.status, 403);
     assert.equal((await getSession(s.id)).status, 'CREATED');
@@ -151,7 +162,11 @@ describe('login journey against the simulator', () => {
       assert.equal(chooser.response?.status, 200);
       assert.match(chooser.body, /Choose how to log in/);
       const atSim = await agent.follow(formAction(chooser.body, chooser.url), { form: { provider } }, CALLBACK);
-      const landed = await agent.follow(formAction(atSim.body, atSim.url), { form: { action: 'login', eid: 'testid', person: sim.people[0]!.pid } }, CALLBACK);
+      const landed = await agent.follow(
+        formAction(atSim.body, atSim.url),
+        { form: { action: 'login', eid: 'testid', person: sim.people[0]!.pid } },
+        CALLBACK,
+      );
       assert.equal(landed.url, `${CALLBACK}success?sessionId=${s.id}`);
       assert.equal((await getSession(s.id)).provider, provider);
     }
@@ -227,7 +242,14 @@ describe('login journey against a misbehaving provider', () => {
   before(async () => {
     t = await startBroker({ PROVIDER_TIMEOUT_MS: '500' });
     idp = await startHostileIdp();
-    await t.broker.providerConfigs.save(t.accountId, { providerId: 'idporten', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, clientAuth: 'client_secret_basic', par: false });
+    await t.broker.providerConfigs.save(t.accountId, {
+      providerId: 'idporten',
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      clientAuth: 'client_secret_basic',
+      par: false,
+    });
     token = await getToken(t.base, t.clientId, t.clientSecret);
   });
   after(async () => {
@@ -237,7 +259,16 @@ describe('login journey against a misbehaving provider', () => {
 
   async function journey(mode: HostileMode, requestedLoa = 'substantial') {
     idp.mode = mode;
-    const s = (await call(t.base, 'POST', '/auth/rest/sessions', { token, body: validSessionRequest({ allowedProviders: ['idporten'], requestedLoa, callbackUrls: { success: `${CALLBACK}success`, abort: `${CALLBACK}abort`, error: `${CALLBACK}error` } }) })).body;
+    const s = (
+      await call(t.base, 'POST', '/auth/rest/sessions', {
+        token,
+        body: validSessionRequest({
+          allowedProviders: ['idporten'],
+          requestedLoa,
+          callbackUrls: { success: `${CALLBACK}success`, abort: `${CALLBACK}abort`, error: `${CALLBACK}error` },
+        }),
+      })
+    ).body;
     const landed = await new Agent().follow(s.authenticationUrl, {}, CALLBACK);
     const session = (await call(t.base, 'GET', `/auth/rest/sessions/${s.id}`, { token })).body;
     return { s, landed, session };
@@ -282,7 +313,15 @@ describe('login journey against a misbehaving provider', () => {
     const first = await journey('good');
     assert.equal(first.session.status, 'SUCCESS');
     const usedCode = idp.issuedCodes.at(-1)!;
-    const s = (await call(t.base, 'POST', '/auth/rest/sessions', { token, body: validSessionRequest({ allowedProviders: ['idporten'], callbackUrls: { success: `${CALLBACK}success`, abort: `${CALLBACK}abort`, error: `${CALLBACK}error` } }) })).body;
+    const s = (
+      await call(t.base, 'POST', '/auth/rest/sessions', {
+        token,
+        body: validSessionRequest({
+          allowedProviders: ['idporten'],
+          callbackUrls: { success: `${CALLBACK}success`, abort: `${CALLBACK}abort`, error: `${CALLBACK}error` },
+        }),
+      })
+    ).body;
     const agent = new Agent();
     const atIdp = await agent.follow(s.authenticationUrl, {}, `${idp.issuer}/authorize`);
     const state = new URL(atIdp.url).searchParams.get('state')!;
@@ -303,10 +342,22 @@ describe('a journey across two broker processes on one PostgreSQL', { skip: !onP
     try {
       await withSimulator(a, sim, ['idporten']);
       const token = await getToken(a.base, a.clientId, a.clientSecret);
-      const s = (await call(a.base, 'POST', '/auth/rest/sessions', { token, body: validSessionRequest({ allowedProviders: ['idporten'], callbackUrls: { success: `${CALLBACK}success`, abort: `${CALLBACK}abort`, error: `${CALLBACK}error` } }) })).body;
+      const s = (
+        await call(a.base, 'POST', '/auth/rest/sessions', {
+          token,
+          body: validSessionRequest({
+            allowedProviders: ['idporten'],
+            callbackUrls: { success: `${CALLBACK}success`, abort: `${CALLBACK}abort`, error: `${CALLBACK}error` },
+          }),
+        })
+      ).body;
       const agent = new Agent();
       const page = await agent.follow(s.authenticationUrl, {}, CALLBACK);
-      const atCallback = await agent.follow(formAction(page.body, page.url), { form: { action: 'login', eid: 'bankid', person: sim.people[0]!.pid } }, `${a.config.publicUrl}/auth/callback`);
+      const atCallback = await agent.follow(
+        formAction(page.body, page.url),
+        { form: { action: 'login', eid: 'bankid', person: sim.people[0]!.pid } },
+        `${a.config.publicUrl}/auth/callback`,
+      );
       // A load balancer sends the callback to process B.
       // (localhost on both, as cookies are per host name.)
       const viaB = atCallback.url.replace(a.config.publicUrl, `http://localhost:${new URL(b.base).port}`);

@@ -125,7 +125,11 @@ describe('npm start', () => {
   });
 
   it('bootstraps and prints nothing in production', async () => {
-    const r = await startProcess({ ...storeEnv(), EIDGATE_ENV: 'production', EIDGATE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
+    const r = await startProcess({
+      ...storeEnv(),
+      EIDGATE_ENV: 'production',
+      EIDGATE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    });
     try {
       assert.ok(!r.stdout.includes('client_secret'));
       assert.ok(!r.stdout.includes('development account'));
@@ -135,7 +139,10 @@ describe('npm start', () => {
   });
 
   it('refuses to start with a bad configuration, naming the value', async () => {
-    const res = spawnSync(NODE, ['src/main.ts'], { env: { PATH: process.env.PATH, PORT: 'abc', DATABASE_URL: 'mysql://x' }, encoding: 'utf8' });
+    const res = spawnSync(NODE, ['src/main.ts'], {
+      env: { PATH: process.env.PATH, PORT: 'abc', DATABASE_URL: 'mysql://x' },
+      encoding: 'utf8',
+    });
     assert.equal(res.status, 2);
     assert.match(res.stderr, /PORT: "abc"/);
     assert.match(res.stderr, /DATABASE_URL/);
@@ -159,7 +166,10 @@ describe('eidgate CLI', () => {
     await ensureSchema(env);
     const account = json('accounts', 'create', '--name', 'Kommune', '--callback-domain', 'app.kommune.no');
     assert.match(account.id, /^a-/);
-    assert.deepEqual(json('accounts', 'add-domain', account.id, 'Other.Kommune.no').callbackDomains, ['app.kommune.no', 'other.kommune.no']);
+    assert.deepEqual(json('accounts', 'add-domain', account.id, 'Other.Kommune.no').callbackDomains, [
+      'app.kommune.no',
+      'other.kommune.no',
+    ]);
     assert.deepEqual(json('accounts', 'remove-domain', account.id, 'app.kommune.no').callbackDomains, ['other.kommune.no']);
     assert.ok(json('accounts', 'list').some((a: { id: string }) => a.id === account.id));
     const client = json('clients', 'create', '--account', account.id, '--token-lifetime', '120');

@@ -41,11 +41,12 @@ describe('sessions API', () => {
       assert.equal(s.callbackUrls.error, `http://localhost:3000/error?sessionId=${s.id}`);
       assert.match(s.expiresAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$/);
       assert.equal(new Date(s.expiresAt).getTime() - t.clock.now().getTime(), 1200 * 1000);
-      for (const absent of ['subject', 'provider', 'loa', 'environment', 'error', 'statusDetail']) assert.ok(!(absent in s), `${absent} omitted`);
+      for (const absent of ['subject', 'provider', 'loa', 'environment', 'error', 'statusDetail'])
+        assert.ok(!(absent in s), `${absent} omitted`);
       for (const [k, v] of Object.entries(s)) assert.notEqual(v, null, `${k} is not null`);
     });
 
-    it('keeps the caller\'s callback URLs as written, adding sessionId before any fragment', async () => {
+    it("keeps the caller's callback URLs as written, adding sessionId before any fragment", async () => {
       const callbackUrls = {
         success: 'https://example.com/cb?q=a%20b&sessionId=stale#frag',
         abort: 'https://EXAMPLE.com',
@@ -65,7 +66,8 @@ describe('sessions API', () => {
     it('omits optional fields that were not sent', async () => {
       const res = await create({ flow: 'redirect', requestedAttributes: ['nin'], callbackUrls: validSessionRequest().callbackUrls });
       assert.equal(res.status, 200);
-      for (const k of ['allowedProviders', 'language', 'requestedLoa', 'externalReference', 'usageReference', 'tags']) assert.ok(!(k in res.body), k);
+      for (const k of ['allowedProviders', 'language', 'requestedLoa', 'externalReference', 'usageReference', 'tags'])
+        assert.ok(!(k in res.body), k);
     });
 
     it('accepts the signicat-accountId of the token and refuses another account with 403', async () => {
@@ -78,7 +80,14 @@ describe('sessions API', () => {
     });
 
     it('raises lifetimes under 300 to 300 and keeps others', async () => {
-      for (const [asked, got] of [[0, 300], [10, 300], [299, 300], [300, 300], [1800, 1800], [86400, 86400]]) {
+      for (const [asked, got] of [
+        [0, 300],
+        [10, 300],
+        [299, 300],
+        [300, 300],
+        [1800, 1800],
+        [86400, 86400],
+      ]) {
         const res = await create(validSessionRequest({ sessionLifetime: asked }));
         assert.equal(res.status, 200);
         assert.equal(res.body.sessionLifetime, got, `asked ${asked}`);
@@ -110,14 +119,52 @@ describe('sessions API', () => {
       ['language wrong type', { language: 7 }, 'language'],
       ['requestedLoa unknown', { requestedLoa: 'extreme' }, 'requestedLoa'],
       ['callbackUrls missing', { callbackUrls: undefined }, 'callbackUrls'],
-      ['callbackUrls.abort missing', { callbackUrls: { success: 'https://example.com/s', error: 'https://example.com/e' } }, 'callbackUrls.abort'],
-      ['callbackUrls.success foreign domain', { callbackUrls: { success: 'https://evil.example.org/s', abort: 'https://example.com/a', error: 'https://example.com/e' } }, 'callbackUrls.success'],
-      ['callback on a subdomain of an allowed domain', { callbackUrls: { success: 'https://sub.example.com/s', abort: 'https://example.com/a', error: 'https://example.com/e' } }, 'callbackUrls.success'],
-      ['callbackUrls.error http outside localhost', { callbackUrls: { success: 'https://example.com/s', abort: 'https://example.com/a', error: 'http://example.com/e' } }, 'callbackUrls.error'],
-      ['callbackUrls.abort not a URL', { callbackUrls: { success: 'https://example.com/s', abort: '/relative', error: 'https://example.com/e' } }, 'callbackUrls.abort'],
-      ['callback with javascript scheme', { callbackUrls: { success: 'javascript:alert(1)', abort: 'https://example.com/a', error: 'https://example.com/e' } }, 'callbackUrls.success'],
-      ['callback with credentials', { callbackUrls: { success: 'https://u:p@example.com/s', abort: 'https://example.com/a', error: 'https://example.com/e' } }, 'callbackUrls.success'],
-      ['callback URL too long', { callbackUrls: { success: `https://example.com/${'a'.repeat(2100)}`, abort: 'https://example.com/a', error: 'https://example.com/e' } }, 'callbackUrls.success'],
+      [
+        'callbackUrls.abort missing',
+        { callbackUrls: { success: 'https://example.com/s', error: 'https://example.com/e' } },
+        'callbackUrls.abort',
+      ],
+      [
+        'callbackUrls.success foreign domain',
+        { callbackUrls: { success: 'https://evil.example.org/s', abort: 'https://example.com/a', error: 'https://example.com/e' } },
+        'callbackUrls.success',
+      ],
+      [
+        'callback on a subdomain of an allowed domain',
+        { callbackUrls: { success: 'https://sub.example.com/s', abort: 'https://example.com/a', error: 'https://example.com/e' } },
+        'callbackUrls.success',
+      ],
+      [
+        'callbackUrls.error http outside localhost',
+        { callbackUrls: { success: 'https://example.com/s', abort: 'https://example.com/a', error: 'http://example.com/e' } },
+        'callbackUrls.error',
+      ],
+      [
+        'callbackUrls.abort not a URL',
+        { callbackUrls: { success: 'https://example.com/s', abort: '/relative', error: 'https://example.com/e' } },
+        'callbackUrls.abort',
+      ],
+      [
+        'callback with javascript scheme',
+        { callbackUrls: { success: 'javascript:alert(1)', abort: 'https://example.com/a', error: 'https://example.com/e' } },
+        'callbackUrls.success',
+      ],
+      [
+        'callback with credentials',
+        { callbackUrls: { success: 'https://u:p@example.com/s', abort: 'https://example.com/a', error: 'https://example.com/e' } },
+        'callbackUrls.success',
+      ],
+      [
+        'callback URL too long',
+        {
+          callbackUrls: {
+            success: `https://example.com/${'a'.repeat(2100)}`,
+            abort: 'https://example.com/a',
+            error: 'https://example.com/e',
+          },
+        },
+        'callbackUrls.success',
+      ],
       ['sessionLifetime negative', { sessionLifetime: -1 }, 'sessionLifetime'],
       ['sessionLifetime too long', { sessionLifetime: 86401 }, 'sessionLifetime'],
       ['sessionLifetime not an integer', { sessionLifetime: 300.5 }, 'sessionLifetime'],
@@ -153,7 +200,11 @@ describe('sessions API', () => {
     }
 
     it('names every bad field at once', async () => {
-      const err = assertApiError(await create({ flow: 'x', requestedAttributes: ['bogus'], language: 5, callbackUrls: {} }), 400, 'invalid_request_parameter');
+      const err = assertApiError(
+        await create({ flow: 'x', requestedAttributes: ['bogus'], language: 5, callbackUrls: {} }),
+        400,
+        'invalid_request_parameter',
+      );
       const names = err.invalidParams.map((p: { name: string }) => p.name).sort();
       for (const n of ['flow', 'requestedAttributes[0]', 'language', 'callbackUrls.success', 'callbackUrls.abort', 'callbackUrls.error']) {
         assert.ok(names.includes(n), `${n} in ${names}`);
@@ -222,7 +273,11 @@ describe('sessions API', () => {
       const otherToken = await getToken(t.base, client.clientId, secret);
       const key = `shared-${Date.now()}`;
       const mine = await create(validSessionRequest(), { 'idempotency-key': key });
-      const theirs = await call(t.base, 'POST', '/auth/rest/sessions', { token: otherToken, body: validSessionRequest(), headers: { 'idempotency-key': key } });
+      const theirs = await call(t.base, 'POST', '/auth/rest/sessions', {
+        token: otherToken,
+        body: validSessionRequest(),
+        headers: { 'idempotency-key': key },
+      });
       assert.equal(theirs.status, 200);
       assert.notEqual(theirs.body.id, mine.body.id);
       assert.equal(theirs.body.accountId, other.id);
@@ -247,7 +302,11 @@ describe('sessions API', () => {
       const res = await call(t.base, 'GET', `/auth/rest/sessions/${created.id}`, { token: otherToken });
       assertApiError(res, 404, 'not_found');
       assert.ok(!JSON.stringify(res.body).includes(t.accountId));
-      assertApiError(await call(t.base, 'GET', `/auth/rest/sessions/${created.id}?signicat-accountId=${t.accountId}`, { token: otherToken }), 403, 'forbidden');
+      assertApiError(
+        await call(t.base, 'GET', `/auth/rest/sessions/${created.id}?signicat-accountId=${t.accountId}`, { token: otherToken }),
+        403,
+        'forbidden',
+      );
       assertApiError(await call(t.base, 'GET', '/auth/rest/sessions/6f1c1e0e-8a4b-4c55-9d55-2f2b2b2b2b2b', { token }), 404, 'not_found');
       assertApiError(await call(t.base, 'GET', '/auth/rest/sessions/not-a-uuid', { token }), 404, 'not_found');
       assertApiError(await call(t.base, 'POST', `/auth/rest/sessions/${created.id}/cancel`, { token: otherToken }), 404, 'not_found');
@@ -282,7 +341,11 @@ describe('sessions API', () => {
 
     it('accepts an empty JSON body, as SDKs send it', async () => {
       const s = (await create(validSessionRequest())).body;
-      const res = await call(t.base, 'POST', `/auth/rest/sessions/${s.id}/cancel`, { token, body: '', headers: { 'content-type': 'application/json' } });
+      const res = await call(t.base, 'POST', `/auth/rest/sessions/${s.id}/cancel`, {
+        token,
+        body: '',
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(res.status, 200);
     });
 
@@ -296,7 +359,9 @@ describe('sessions API', () => {
 
     it('lets exactly one of many simultaneous cancels win', async () => {
       const s = (await create(validSessionRequest())).body;
-      const results = await Promise.all(Array.from({ length: 20 }, () => call(t.base, 'POST', `/auth/rest/sessions/${s.id}/cancel`, { token })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => call(t.base, 'POST', `/auth/rest/sessions/${s.id}/cancel`, { token })),
+      );
       assert.equal(results.filter((r) => r.status === 200).length, 1);
       assert.equal(results.filter((r) => r.status === 409).length, 19);
     });

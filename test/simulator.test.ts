@@ -21,9 +21,27 @@ describe('ID-porten simulator', () => {
     sim = await startSimulator({
       port: 0,
       clients: [
-        { client_id: 'rp-basic', client_secret: SECRET, redirect_uris: [REDIRECT], token_endpoint_auth_method: 'client_secret_basic', scope: 'openid profile' },
-        { client_id: 'rp-post', client_secret: SECRET, redirect_uris: [REDIRECT], token_endpoint_auth_method: 'client_secret_post', scope: 'openid profile' },
-        { client_id: 'rp-jwt', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [pub] }, scope: 'openid profile' },
+        {
+          client_id: 'rp-basic',
+          client_secret: SECRET,
+          redirect_uris: [REDIRECT],
+          token_endpoint_auth_method: 'client_secret_basic',
+          scope: 'openid profile',
+        },
+        {
+          client_id: 'rp-post',
+          client_secret: SECRET,
+          redirect_uris: [REDIRECT],
+          token_endpoint_auth_method: 'client_secret_post',
+          scope: 'openid profile',
+        },
+        {
+          client_id: 'rp-jwt',
+          redirect_uris: [REDIRECT],
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [pub] },
+          scope: 'openid profile',
+        },
       ],
     });
   });
@@ -31,12 +49,19 @@ describe('ID-porten simulator', () => {
 
   const configFor = async (clientId: string): Promise<oidc.Configuration> => {
     const auth =
-      clientId === 'rp-basic' ? oidc.ClientSecretBasic(SECRET) : clientId === 'rp-post' ? oidc.ClientSecretPost(SECRET) : oidc.PrivateKeyJwt({ key: rsaPrivate, kid });
+      clientId === 'rp-basic'
+        ? oidc.ClientSecretBasic(SECRET)
+        : clientId === 'rp-post'
+          ? oidc.ClientSecretPost(SECRET)
+          : oidc.PrivateKeyJwt({ key: rsaPrivate, kid });
     return oidc.discovery(new URL(sim.issuer), clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
   };
 
   /** Authorize → login page → submit → back at the redirect URI with a code. */
-  async function login(config: oidc.Configuration, opts: { eid?: string; pid?: string; acr?: string; scope?: string; usePar?: boolean; level?: string } = {}) {
+  async function login(
+    config: oidc.Configuration,
+    opts: { eid?: string; pid?: string; acr?: string; scope?: string; usePar?: boolean; level?: string } = {},
+  ) {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
@@ -67,7 +92,12 @@ describe('ID-porten simulator', () => {
       const config = await configFor(clientId);
       const { callback, verifier, state, nonce } = await login(config, { eid: 'bankid' });
       assert.equal(callback.searchParams.get('iss'), sim.issuer, 'iss in the authorization response');
-      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+      const tokens = await oidc.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
       const claims = tokens.claims()!;
       assert.equal(claims.pid, sim.people[0]!.pid);
       assert.equal(claims.acr, 'idporten-loa-high', 'BankID reaches high even when substantial was asked');
@@ -91,7 +121,11 @@ describe('ID-porten simulator', () => {
     for (const id of ['rp-basic', 'rp-post']) {
       const config = await configFor(id);
       const { callback, verifier, state, nonce } = await login(config);
-      subs.push((await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce })).claims()!.sub);
+      subs.push(
+        (
+          await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce })
+        ).claims()!.sub,
+      );
     }
     assert.notEqual(subs[0], subs[1]);
   });
@@ -99,41 +133,73 @@ describe('ID-porten simulator', () => {
   it('gives no names for MinID, nor without the profile scope', async () => {
     const config = await configFor('rp-basic');
     let r = await login(config, { eid: 'minid' });
-    let claims = (await oidc.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce })).claims()!;
+    let claims = (
+      await oidc.authorizationCodeGrant(config, r.callback, {
+        pkceCodeVerifier: r.verifier,
+        expectedState: r.state,
+        expectedNonce: r.nonce,
+      })
+    ).claims()!;
     assert.deepEqual(claims.amr, ['Minid-OTC']);
     assert.equal(claims.acr, 'idporten-loa-substantial');
     assert.equal(claims.given_name, undefined);
     r = await login(config, { eid: 'bankid', scope: 'openid' });
-    claims = (await oidc.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce })).claims()!;
+    claims = (
+      await oidc.authorizationCodeGrant(config, r.callback, {
+        pkceCodeVerifier: r.verifier,
+        expectedState: r.state,
+        expectedNonce: r.nonce,
+      })
+    ).claims()!;
     assert.equal(claims.given_name, undefined);
   });
 
   it('supports pushed authorization requests', async () => {
     const config = await configFor('rp-jwt');
     const { callback, verifier, state, nonce } = await login(config, { usePar: true });
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
     assert.deepEqual(tokens.claims()!.amr, ['TestID']);
   });
 
   it('lets TestID choose the level', async () => {
     const config = await configFor('rp-basic');
     const r = await login(config, { eid: 'testid', level: 'idporten-loa-high' });
-    const claims = (await oidc.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce })).claims()!;
+    const claims = (
+      await oidc.authorizationCodeGrant(config, r.callback, {
+        pkceCodeVerifier: r.verifier,
+        expectedState: r.state,
+        expectedNonce: r.nonce,
+      })
+    ).claims()!;
     assert.equal(claims.acr, 'idporten-loa-high');
   });
 
   it('offers only eIDs that reach a requested high level', async () => {
     const config = await configFor('rp-basic');
     const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256', state: 's', nonce: 'n', acr_values: 'idporten-loa-high', ui_locales: 'en',
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      state: 's',
+      nonce: 'n',
+      acr_values: 'idporten-loa-high',
+      ui_locales: 'en',
     });
     const agent = new Agent();
     const page = await agent.follow(url, {}, REDIRECT);
     assert.ok(!page.body.includes('value="minid"'), 'MinID is not offered for high');
     assert.ok(page.body.includes('value="bankid"'));
     // A forged form choosing MinID anyway is refused, not logged in at substantial.
-    const res = await agent.follow(formAction(page.body, page.url), { form: { action: 'login', eid: 'minid', person: sim.people[0]!.pid } }, REDIRECT);
+    const res = await agent.follow(
+      formAction(page.body, page.url),
+      { form: { action: 'login', eid: 'minid', person: sim.people[0]!.pid } },
+      REDIRECT,
+    );
     assert.equal(res.response?.status, 400);
     assert.match(res.body, /level the service requires/);
   });
@@ -141,8 +207,13 @@ describe('ID-porten simulator', () => {
   it('refuses a typed invalid national identity number with a message, not a crash', async () => {
     const config = await configFor('rp-basic');
     const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256', state: 's', nonce: 'n', ui_locales: 'nb',
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      state: 's',
+      nonce: 'n',
+      ui_locales: 'nb',
     });
     const agent = new Agent();
     const page = await agent.follow(url, {}, REDIRECT);
@@ -156,8 +227,12 @@ describe('ID-porten simulator', () => {
   it('returns error=access_denied with state and iss when the person cancels', async () => {
     const config = await configFor('rp-basic');
     const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256', state: 'st-1', nonce: 'n',
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      state: 'st-1',
+      nonce: 'n',
     });
     const agent = new Agent();
     const page = await agent.follow(url, {}, REDIRECT);
@@ -172,28 +247,43 @@ describe('ID-porten simulator', () => {
     const config = await configFor('rp-basic');
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256', state: 's2', nonce: 'n2', login_hint: 'testid:47906701517_idporten-loa-high',
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 's2',
+      nonce: 'n2',
+      login_hint: 'testid:47906701517_idporten-loa-high',
     });
     const agent = new Agent();
     const done = await agent.follow(url, {}, REDIRECT);
     assert.equal(done.body, '', 'no page on the way');
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(done.url), { pkceCodeVerifier: verifier, expectedState: 's2', expectedNonce: 'n2' });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(done.url), {
+      pkceCodeVerifier: verifier,
+      expectedState: 's2',
+      expectedNonce: 'n2',
+    });
     const claims = tokens.claims()!;
     assert.equal(claims.pid, '47906701517');
     assert.equal(claims.acr, 'idporten-loa-high');
     assert.deepEqual(claims.amr, ['TestID']);
   });
 
-  describe('refuses bad requests with ID-porten\'s error codes', () => {
+  describe("refuses bad requests with ID-porten's error codes", () => {
     const base = () => `${sim.issuer}/authorize`;
     const authorize = async (params: Record<string, string>) => {
       const res = await new Agent().request(`${base()}?${new URLSearchParams(params)}`);
       return { status: res.status, location: res.headers.get('location'), body: await res.text() };
     };
     const good = async () => ({
-      client_id: 'rp-basic', response_type: 'code', redirect_uri: REDIRECT, scope: 'openid', state: 's', nonce: 'n',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+      client_id: 'rp-basic',
+      response_type: 'code',
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state: 's',
+      nonce: 'n',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
     });
 
     it('without PKCE: invalid_request back at the client', async () => {
@@ -232,7 +322,10 @@ describe('ID-porten simulator', () => {
     it('with a wrong client secret: invalid_client at the token endpoint', async () => {
       const res = await fetch(`${sim.issuer}/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('rp-basic:wrong').toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from('rp-basic:wrong').toString('base64')}`,
+        },
         body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT, code_verifier: 'y'.repeat(43) }),
       });
       assert.equal(res.status, 401);
@@ -242,7 +335,11 @@ describe('ID-porten simulator', () => {
     it('a replayed code: invalid_grant', async () => {
       const config = await configFor('rp-basic');
       const r = await login(config);
-      await oidc.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce });
+      await oidc.authorizationCodeGrant(config, r.callback, {
+        pkceCodeVerifier: r.verifier,
+        expectedState: r.state,
+        expectedNonce: r.nonce,
+      });
       await assert.rejects(
         oidc.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }),
         (e: { error?: string }) => e.error === 'invalid_grant',
@@ -253,14 +350,24 @@ describe('ID-porten simulator', () => {
       const { privateKey } = await generateKeyPair('RS256');
       const assertion = await new SignJWT({})
         .setProtectedHeader({ alg: 'RS256', kid })
-        .setIssuer('rp-jwt').setSubject('rp-jwt').setAudience(sim.issuer).setIssuedAt().setExpirationTime('60s').setJti(crypto.randomUUID())
+        .setIssuer('rp-jwt')
+        .setSubject('rp-jwt')
+        .setAudience(sim.issuer)
+        .setIssuedAt()
+        .setExpirationTime('60s')
+        .setJti(crypto.randomUUID())
         .sign(privateKey);
       const res = await fetch(`${sim.issuer}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
-          grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT, code_verifier: 'y'.repeat(43), client_id: 'rp-jwt',
-          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,
+          grant_type: 'authorization_code',
+          code: 'x',
+          redirect_uri: REDIRECT,
+          code_verifier: 'y'.repeat(43),
+          client_id: 'rp-jwt',
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
         }),
       });
       assert.equal(((await res.json()) as { error: string }).error, 'invalid_client');
@@ -271,7 +378,16 @@ describe('ID-porten simulator', () => {
     const d = (await (await fetch(`${sim.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     assert.equal(d.issuer, sim.issuer);
     assert.ok(!String(d.issuer).endsWith('/'));
-    for (const [k, path] of [['authorization_endpoint', '/authorize'], ['token_endpoint', '/token'], ['userinfo_endpoint', '/userinfo'], ['jwks_uri', '/jwks.json'], ['pushed_authorization_request_endpoint', '/par'], ['end_session_endpoint', '/logout'], ['revocation_endpoint', '/token/revoke'], ['introspection_endpoint', '/token/introspect']]) {
+    for (const [k, path] of [
+      ['authorization_endpoint', '/authorize'],
+      ['token_endpoint', '/token'],
+      ['userinfo_endpoint', '/userinfo'],
+      ['jwks_uri', '/jwks.json'],
+      ['pushed_authorization_request_endpoint', '/par'],
+      ['end_session_endpoint', '/logout'],
+      ['revocation_endpoint', '/token/revoke'],
+      ['introspection_endpoint', '/token/introspect'],
+    ]) {
       assert.equal(d[k as string], `${sim.issuer}${path}`, k);
     }
     assert.deepEqual(d.response_types_supported, ['code']);
@@ -281,6 +397,7 @@ describe('ID-porten simulator', () => {
     assert.deepEqual(d.ui_locales_supported, ['en', 'nb', 'nn', 'se']);
     assert.ok((d.acr_values_supported as string[]).includes('idporten-loa-substantial'));
     assert.ok((d.acr_values_supported as string[]).includes('idporten-loa-high'));
-    for (const m of ['client_secret_basic', 'client_secret_post', 'private_key_jwt']) assert.ok((d.token_endpoint_auth_methods_supported as string[]).includes(m));
+    for (const m of ['client_secret_basic', 'client_secret_post', 'private_key_jwt'])
+      assert.ok((d.token_endpoint_auth_methods_supported as string[]).includes(m));
   });
 });

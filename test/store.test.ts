@@ -34,7 +34,8 @@ describe('store contract', () => {
   });
 
   const newSession = async (lifetime = 600) =>
-    (await sessions.create(accountId, { flow: 'redirect', requestedAttributes: ['nin', 'name'], callbackUrls, sessionLifetime: lifetime })).view;
+    (await sessions.create(accountId, { flow: 'redirect', requestedAttributes: ['nin', 'name'], callbackUrls, sessionLifetime: lifetime }))
+      .view;
   const success = (n: number): Outcome => ({
     status: 'SUCCESS',
     provider: 'idporten',
@@ -51,7 +52,10 @@ describe('store contract', () => {
     await store.sql.query('ALTER TABLE sessions ADD COLUMN added_later text');
     try {
       const again = await Promise.all(made.map((s) => sessions.get(accountId, s.id)));
-      assert.deepEqual(again.map((s) => s.id), made.map((s) => s.id));
+      assert.deepEqual(
+        again.map((s) => s.id),
+        made.map((s) => s.id),
+      );
     } finally {
       await store.sql.query('ALTER TABLE sessions DROP COLUMN added_later');
     }
@@ -63,7 +67,18 @@ describe('store contract', () => {
 
   it('lets exactly one of many simultaneous completions win; the others get a conflict', async () => {
     const s = await newSession();
-    const results = await Promise.allSettled(Array.from({ length: 25 }, (_, i) => sessions.finish(s.id, i % 3 === 0 ? success(i) : i % 3 === 1 ? { status: 'ABORT' } : { status: 'ERROR', error: { type: 'x', title: 'x', detail: 'x', code: 'session_error' } })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) =>
+        sessions.finish(
+          s.id,
+          i % 3 === 0
+            ? success(i)
+            : i % 3 === 1
+              ? { status: 'ABORT' }
+              : { status: 'ERROR', error: { type: 'x', title: 'x', detail: 'x', code: 'session_error' } },
+        ),
+      ),
+    );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     assert.equal(won.length, 1);
@@ -116,7 +131,7 @@ describe('store contract', () => {
     const idA = (await sessions.get(accountId, a.id)).subject?.id;
     assert.equal(idA, (await sessions.get(accountId, b.id)).subject?.id);
     assert.notEqual(idA, (await sessions.get(other.id, c.id)).subject?.id);
-    assert.match(String(idA), /^[A-Za-z0-9+/]{43}=$/, 'shaped like Signicat\'s 44-character base64 id');
+    assert.match(String(idA), /^[A-Za-z0-9+/]{43}=$/, "shaped like Signicat's 44-character base64 id");
   });
 
   it('purges sessions finished or expired before the retention cutoff, and only those', async () => {
@@ -162,7 +177,10 @@ describe('migrations', () => {
     const s1 = await Store.open(testStoreOptions(schema));
     try {
       const rows = await s1.sql.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      assert.deepEqual(rows.map((r) => r.version), MIGRATIONS.map((m) => m.version));
+      assert.deepEqual(
+        rows.map((r) => r.version),
+        MIGRATIONS.map((m) => m.version),
+      );
     } finally {
       await s1.close();
       await dropSchema(schema);

@@ -38,7 +38,10 @@ describe('token endpoint', () => {
 
   it('issues tokens a resource server verifies from the published discovery document and JWKS (RFC 9068)', async () => {
     const res = await tokenRequest(t, form({ grant_type: 'client_credentials' }), { authorization: basic(t.clientId, t.clientSecret) });
-    const discovery = (await (await fetch(`${t.base}/auth/open/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
+    const discovery = (await (await fetch(`${t.base}/auth/open/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+      jwks_uri: string;
+    };
     const { payload, protectedHeader } = await jwtVerify(res.body.access_token, createRemoteJWKSet(new URL(discovery.jwks_uri)), {
       issuer: discovery.issuer,
       audience: 'signicat-api',
@@ -51,12 +54,18 @@ describe('token endpoint', () => {
     assert.equal(payload.sub, t.clientId);
     assert.equal(payload.scope, 'signicat-api');
     assert.deepEqual(payload.permissions, ['sessions']);
-    const again = decodeJwt((await tokenRequest(t, form({ grant_type: 'client_credentials' }), { authorization: basic(t.clientId, t.clientSecret) })).body.access_token);
+    const again = decodeJwt(
+      (await tokenRequest(t, form({ grant_type: 'client_credentials' }), { authorization: basic(t.clientId, t.clientSecret) })).body
+        .access_token,
+    );
     assert.notEqual(again.jti, payload.jti, 'every token has its own jti');
   });
 
   it('accepts client_id and client_secret in the body (client_secret_post)', async () => {
-    const res = await tokenRequest(t, form({ grant_type: 'client_credentials', scope: 'signicat-api', client_id: t.clientId, client_secret: t.clientSecret }));
+    const res = await tokenRequest(
+      t,
+      form({ grant_type: 'client_credentials', scope: 'signicat-api', client_id: t.clientId, client_secret: t.clientSecret }),
+    );
     assert.equal(res.status, 200);
   });
 
@@ -80,7 +89,9 @@ describe('token endpoint', () => {
     assert.equal(res.status, 401);
     assert.equal(res.body.error, 'invalid_client');
     assert.ok(res.headers.get('www-authenticate'));
-    const entry = t.logs.entries().find((e) => e.msg === 'client authentication failed' && e.clientId === t.clientId && e.reason === 'wrong secret');
+    const entry = t.logs
+      .entries()
+      .find((e) => e.msg === 'client authentication failed' && e.clientId === t.clientId && e.reason === 'wrong secret');
     assert.ok(entry, 'the failed attempt is logged');
     assert.ok(!t.logs.text.includes(wrong), 'the secret never reaches the log');
     assert.ok(!t.logs.text.includes(Buffer.from(`${t.clientId}:${wrong}`).toString('base64')), 'nor the Basic header');
@@ -117,7 +128,9 @@ describe('token endpoint', () => {
     await t.broker.accounts.revokeClientSecret(client.clientId, firstId);
     const old = await tokenRequest(t, form({ grant_type: 'client_credentials' }), { authorization: basic(client.clientId, secret) });
     assert.equal(old.body.error, 'invalid_client');
-    const fresh = await tokenRequest(t, form({ grant_type: 'client_credentials' }), { authorization: basic(client.clientId, second.secret) });
+    const fresh = await tokenRequest(t, form({ grant_type: 'client_credentials' }), {
+      authorization: basic(client.clientId, second.secret),
+    });
     assert.equal(fresh.status, 200);
   });
 
@@ -130,7 +143,10 @@ describe('token endpoint', () => {
   it('answers a missing grant type, a repeated parameter and two auth methods with invalid_request', async () => {
     const auth = { authorization: basic(t.clientId, t.clientSecret) };
     assert.equal((await tokenRequest(t, form({ scope: 'signicat-api' }), auth)).body.error, 'invalid_request');
-    assert.equal((await tokenRequest(t, 'grant_type=client_credentials&grant_type=client_credentials', auth)).body.error, 'invalid_request');
+    assert.equal(
+      (await tokenRequest(t, 'grant_type=client_credentials&grant_type=client_credentials', auth)).body.error,
+      'invalid_request',
+    );
     const both = await tokenRequest(t, form({ grant_type: 'client_credentials', client_secret: t.clientSecret }), auth);
     assert.equal(both.body.error, 'invalid_request');
   });
@@ -145,7 +161,9 @@ describe('token endpoint', () => {
   });
 
   it('answers an unknown scope with invalid_scope', async () => {
-    const res = await tokenRequest(t, form({ grant_type: 'client_credentials', scope: 'signicat-api admin' }), { authorization: basic(t.clientId, t.clientSecret) });
+    const res = await tokenRequest(t, form({ grant_type: 'client_credentials', scope: 'signicat-api admin' }), {
+      authorization: basic(t.clientId, t.clientSecret),
+    });
     assert.equal(res.status, 400);
     assert.equal(res.body.error, 'invalid_scope');
   });
@@ -164,7 +182,10 @@ describe('token endpoint', () => {
     const jwks = await call(t.base, 'GET', jwksPath);
     const token = await getToken(t.base, t.clientId, t.clientSecret);
     const kid = decodeProtectedHeader(token).kid;
-    assert.ok(jwks.body.keys.some((k: { kid: string; d?: string }) => k.kid === kid && k.d === undefined), 'public key listed, no private part');
+    assert.ok(
+      jwks.body.keys.some((k: { kid: string; d?: string }) => k.kid === kid && k.d === undefined),
+      'public key listed, no private part',
+    );
   });
 });
 

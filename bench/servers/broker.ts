@@ -32,5 +32,7 @@ if (process.env.SIM_ISSUER) {
 }
 profileOnSignal();
 await broker.app.listen({ port, host: '127.0.0.1' });
-process.stdout.write(`${JSON.stringify({ ready: true, accountId: account.id, clientId: client.clientId, clientSecret: secret, store: broker.store.kind })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ready: true, accountId: account.id, clientId: client.clientId, clientSecret: secret, store: broker.store.kind })}\n`,
+);
 process.on('SIGTERM', () => void broker.close().then(() => process.exit(0)));

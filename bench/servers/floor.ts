@@ -13,7 +13,12 @@ app.post('/auth/rest/sessions', async (request) => {
   const id = randomUUID();
   const now = new Date();
   await sql.query('INSERT INTO floor_sessions (id, account_id, status, request, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-    id, 'a-floor', 'CREATED', JSON.stringify(request.body), now, new Date(now.getTime() + 1_200_000),
+    id,
+    'a-floor',
+    'CREATED',
+    JSON.stringify(request.body),
+    now,
+    new Date(now.getTime() + 1_200_000),
   ]);
   return { id, status: 'CREATED' };
 });
@@ -24,4 +29,11 @@ app.get<{ Params: { id: string } }>('/auth/rest/sessions/:id', async (request) =
 profileOnSignal();
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
-process.on('SIGTERM', () => void app.close().then(() => sql.close()).then(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => sql.close())
+      .then(() => process.exit(0)),
+);

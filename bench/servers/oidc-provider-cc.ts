@@ -7,7 +7,16 @@ import { exportJWK, generateKeyPair } from 'jose';
 const port = Number(process.env.PORT);
 const { privateKey } = await generateKeyPair('ES256', { extractable: true });
 const provider = new Provider(`http://127.0.0.1:${port}`, {
-  clients: [{ client_id: 'bench', client_secret: process.env.CLIENT_SECRET!, grant_types: ['client_credentials'], redirect_uris: [], response_types: [], id_token_signed_response_alg: 'ES256' }],
+  clients: [
+    {
+      client_id: 'bench',
+      client_secret: process.env.CLIENT_SECRET!,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      id_token_signed_response_alg: 'ES256',
+    },
+  ],
   jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig', kid: 'k1' }] },
   scopes: ['signicat-api'],
   features: {
@@ -17,7 +26,13 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
       enabled: true,
       defaultResource: () => 'urn:signicat-api',
       useGrantedResource: () => true,
-      getResourceServerInfo: () => ({ scope: 'signicat-api', audience: 'signicat-api', accessTokenTTL: 600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } }),
+      getResourceServerInfo: () => ({
+        scope: 'signicat-api',
+        audience: 'signicat-api',
+        accessTokenTTL: 600,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'ES256' } },
+      }),
     },
   },
 });

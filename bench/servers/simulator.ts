@@ -3,7 +3,14 @@ import { startSimulator } from '../../src/simulator/simulator.ts';
 
 const sim = await startSimulator({
   port: Number(process.env.PORT),
-  clients: [{ client_id: 'bench', client_secret: process.env.SIM_SECRET!, redirect_uris: [`${process.env.BROKER_URL}/auth/callback/idporten`], scope: 'openid profile' }],
+  clients: [
+    {
+      client_id: 'bench',
+      client_secret: process.env.SIM_SECRET!,
+      redirect_uris: [`${process.env.BROKER_URL}/auth/callback/idporten`],
+      scope: 'openid profile',
+    },
+  ],
 });
 process.stdout.write(`${JSON.stringify({ ready: true, issuer: sim.issuer, pid: sim.people[0]!.pid })}\n`);
 process.on('SIGTERM', () => void sim.close().then(() => process.exit(0)));

@@ -94,7 +94,10 @@ async function main(argv: string[]): Promise<number> {
       case 'accounts add-domain':
       case 'accounts remove-domain': {
         need(2);
-        const a = action === 'add-domain' ? await accounts.addCallbackDomain(args[0]!, args[1]!) : await accounts.removeCallbackDomain(args[0]!, args[1]!);
+        const a =
+          action === 'add-domain'
+            ? await accounts.addCallbackDomain(args[0]!, args[1]!)
+            : await accounts.removeCallbackDomain(args[0]!, args[1]!);
         out(json, a, () => `${a.id} callback domains: ${a.callbackDomains.join(', ') || '(none)'}`);
         return 0;
       }
@@ -103,15 +106,41 @@ async function main(argv: string[]): Promise<number> {
           ...c,
           secrets: secrets.map(({ hash: _hash, ...s }) => s),
         }));
-        out(json, list, () => list.map((c) => `${c.clientId}\t${c.accountId}\t${c.disabled ? 'disabled' : 'enabled'}\t${c.permissions.join(',')}\tsecrets: ${c.secrets.filter((s) => !s.revokedAt).map((s) => `${s.id}(${s.hint}…)`).join(' ')}`).join('\n') || '(no clients)');
+        out(
+          json,
+          list,
+          () =>
+            list
+              .map(
+                (c) =>
+                  `${c.clientId}\t${c.accountId}\t${c.disabled ? 'disabled' : 'enabled'}\t${c.permissions.join(',')}\tsecrets: ${c.secrets
+                    .filter((s) => !s.revokedAt)
+                    .map((s) => `${s.id}(${s.hint}…)`)
+                    .join(' ')}`,
+              )
+              .join('\n') || '(no clients)',
+        );
         return 0;
       }
       case 'clients create': {
         if (!values.account) throw new UsageError('--account is required');
         const lifetime = values['token-lifetime'] === undefined ? undefined : Number(values['token-lifetime']);
-        const { client, secret } = await accounts.createClient({ accountId: values.account, name: values.name, permissions: values.permission, tokenLifetime: lifetime });
-        out(json, { clientId: client.clientId, accountId: client.accountId, clientSecret: secret, permissions: client.permissions, tokenLifetime: client.tokenLifetime }, () =>
-          `created API client\n  client_id:     ${client.clientId}\n  client_secret: ${secret}\n  (the secret is shown only now)`,
+        const { client, secret } = await accounts.createClient({
+          accountId: values.account,
+          name: values.name,
+          permissions: values.permission,
+          tokenLifetime: lifetime,
+        });
+        out(
+          json,
+          {
+            clientId: client.clientId,
+            accountId: client.accountId,
+            clientSecret: secret,
+            permissions: client.permissions,
+            tokenLifetime: client.tokenLifetime,
+          },
+          () => `created API client\n  client_id:     ${client.clientId}\n  client_secret: ${secret}\n  (the secret is shown only now)`,
         );
         return 0;
       }
@@ -125,7 +154,11 @@ async function main(argv: string[]): Promise<number> {
       case 'secrets add': {
         need(1);
         const s = await accounts.addClientSecret(args[0]!);
-        out(json, { clientId: args[0], ...s }, () => `added secret ${s.secretId} to ${args[0]}\n  client_secret: ${s.secret}\n  (shown only now)`);
+        out(
+          json,
+          { clientId: args[0], ...s },
+          () => `added secret ${s.secretId} to ${args[0]}\n  client_secret: ${s.secret}\n  (shown only now)`,
+        );
         return 0;
       }
       case 'secrets revoke': {
@@ -140,10 +173,22 @@ async function main(argv: string[]): Promise<number> {
         await keys.init();
         if (action === 'rotate') {
           const r = await keys.rotate();
-          out(json, r, () => `new signing key ${r.kid}; retired ${r.retired.join(', ') || 'none'}; deleted ${r.deleted} old key(s). Running brokers pick it up within 30 s.`);
+          out(
+            json,
+            r,
+            () =>
+              `new signing key ${r.kid}; retired ${r.retired.join(', ') || 'none'}; deleted ${r.deleted} old key(s). Running brokers pick it up within 30 s.`,
+          );
         } else {
-          const list = (await store.listSigningKeys()).map((k) => ({ kid: k.kid, alg: k.alg, createdAt: k.createdAt, retiredAt: k.retiredAt }));
-          out(json, list, () => list.map((k) => `${k.kid}\t${k.alg}\t${k.retiredAt ? `retired ${k.retiredAt.toISOString()}` : 'live'}`).join('\n'));
+          const list = (await store.listSigningKeys()).map((k) => ({
+            kid: k.kid,
+            alg: k.alg,
+            createdAt: k.createdAt,
+            retiredAt: k.retiredAt,
+          }));
+          out(json, list, () =>
+            list.map((k) => `${k.kid}\t${k.alg}\t${k.retiredAt ? `retired ${k.retiredAt.toISOString()}` : 'live'}`).join('\n'),
+          );
         }
         return 0;
       }
@@ -151,7 +196,11 @@ async function main(argv: string[]): Promise<number> {
         need(1);
         const configs = new ProviderConfigs(store, new Sealer(resolveEncryptionKey(config, log)));
         const list = await configs.list(args[0]!);
-        out(json, list, () => list.map((p) => `${p.providerId}\t${p.issuer}\t${p.clientId}\t${p.clientAuth}\tpar=${p.par}`).join('\n') || '(none)');
+        out(
+          json,
+          list,
+          () => list.map((p) => `${p.providerId}\t${p.issuer}\t${p.clientId}\t${p.clientAuth}\tpar=${p.par}`).join('\n') || '(none)',
+        );
         return 0;
       }
       case 'providers set': {

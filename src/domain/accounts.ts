@@ -45,7 +45,11 @@ export class Accounts {
   createAccount(opts: { name: string; id?: string; callbackDomains?: string[] }): Promise<Account> {
     const id = opts.id ?? newAccountId();
     if (!/^a-[A-Za-z0-9-]{4,60}$/.test(id)) throw errors.badRequest(`account id "${id}" must look like a-xxxx`);
-    return this.#store.createAccount({ id, name: opts.name, callbackDomains: [...new Set((opts.callbackDomains ?? []).map(normaliseDomain))] });
+    return this.#store.createAccount({
+      id,
+      name: opts.name,
+      callbackDomains: [...new Set((opts.callbackDomains ?? []).map(normaliseDomain))],
+    });
   }
 
   async getAccount(id: string): Promise<Account> {
@@ -70,7 +74,10 @@ export class Accounts {
     const d = normaliseDomain(domain);
     if (!a.callbackDomains.includes(d)) throw errors.notFound(`${d} is not a callback domain of ${accountId}`);
     this.#accounts.delete(accountId);
-    return (await this.#store.setCallbackDomains(accountId, a.callbackDomains.filter((x) => x !== d)))!;
+    return (await this.#store.setCallbackDomains(
+      accountId,
+      a.callbackDomains.filter((x) => x !== d),
+    ))!;
   }
 
   /** Creates a client and returns its secret; the secret is stored only as a hash and never shown again. */
@@ -85,7 +92,8 @@ export class Accounts {
     await this.getAccount(opts.accountId);
     const permissions = opts.permissions ?? [...PERMISSIONS];
     for (const p of permissions) {
-      if (!(PERMISSIONS as readonly string[]).includes(p)) throw errors.badRequest(`unknown permission "${p}" (known: ${PERMISSIONS.join(', ')})`);
+      if (!(PERMISSIONS as readonly string[]).includes(p))
+        throw errors.badRequest(`unknown permission "${p}" (known: ${PERMISSIONS.join(', ')})`);
     }
     const tokenLifetime = opts.tokenLifetime ?? DEFAULT_TOKEN_LIFETIME;
     if (!Number.isInteger(tokenLifetime) || tokenLifetime < 1 || tokenLifetime > 3600) {
@@ -94,7 +102,8 @@ export class Accounts {
     const secret = opts.secret ?? newClientSecret();
     if (secret.length < 32) throw errors.badRequest('a client secret must be at least 32 characters');
     const clientId = opts.clientId ?? newClientId();
-    if (!/^[A-Za-z0-9._~-]{3,100}$/.test(clientId)) throw errors.badRequest(`client id "${clientId}" may hold only letters, digits and ._~-`);
+    if (!/^[A-Za-z0-9._~-]{3,100}$/.test(clientId))
+      throw errors.badRequest(`client id "${clientId}" may hold only letters, digits and ._~-`);
     const client = await this.#store.createClient({
       clientId,
       accountId: opts.accountId,

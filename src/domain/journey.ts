@@ -18,7 +18,7 @@ export interface ProviderChoice {
 
 /** What the person should see or where they should go next. */
 export type JourneyStep =
-  | { kind: 'redirect'; url: string; /** Set when a journey to a provider starts: the session it is for. */ journeySession?: string }
+  | { kind: 'redirect'; url: string /** Set when a journey to a provider starts: the session it is for. */; journeySession?: string }
   | { kind: 'choose'; session: SessionRecord; providers: ProviderChoice[]; formTargets: string[] }
   | { kind: 'not_found' }
   | { kind: 'expired'; session: SessionRecord; callback: string }
@@ -36,7 +36,14 @@ export class Journeys {
   readonly #clock: Clock;
   readonly #log: Logger;
 
-  constructor(deps: { sessions: Sessions; adapters: ProviderAdapter[]; configs: ProviderConfigs; publicUrl: string; clock: Clock; log: Logger }) {
+  constructor(deps: {
+    sessions: Sessions;
+    adapters: ProviderAdapter[];
+    configs: ProviderConfigs;
+    publicUrl: string;
+    clock: Clock;
+    log: Logger;
+  }) {
     this.#sessions = deps.sessions;
     this.#adapters = new Map(deps.adapters.map((a) => [a.id, a]));
     this.#configs = deps.configs;
@@ -91,7 +98,11 @@ export class Journeys {
     return this.#startWith(s, browser, chosen);
   }
 
-  async #startWith(s: SessionRecord, browser: string, chosen: { id: string; adapter: ProviderAdapter; config: ProviderConfig }): Promise<JourneyStep> {
+  async #startWith(
+    s: SessionRecord,
+    browser: string,
+    chosen: { id: string; adapter: ProviderAdapter; config: ProviderConfig },
+  ): Promise<JourneyStep> {
     const { id: providerId, adapter, config } = chosen;
     const sessionId = s.id;
     const req = s.request as unknown as SessionRequest;
@@ -162,7 +173,14 @@ export class Journeys {
     const result = await adapter.finish({ config, journey, callbackUrl, requestedLoa: req.requestedLoa as Loa | undefined });
     const outcome =
       result.kind === 'success'
-        ? { status: 'SUCCESS' as const, provider: providerId, loa: result.loa, attributes: result.attributes, subjectKey: result.subjectKey, environment }
+        ? {
+            status: 'SUCCESS' as const,
+            provider: providerId,
+            loa: result.loa,
+            attributes: result.attributes,
+            subjectKey: result.subjectKey,
+            environment,
+          }
         : result.kind === 'abort'
           ? { status: 'ABORT' as const, provider: providerId, environment }
           : {
@@ -171,7 +189,8 @@ export class Journeys {
               environment,
               error: { type: sessionErrorType(result.code), title: 'Authentication failed', detail: result.detail, code: result.code },
             };
-    if (result.kind === 'error') this.#log.warn({ sessionId: s.id, providerId, code: result.code, detail: result.detail }, 'authentication failed');
+    if (result.kind === 'error')
+      this.#log.warn({ sessionId: s.id, providerId, code: result.code, detail: result.detail }, 'authentication failed');
     try {
       const done = await this.#sessions.finish(s.id, outcome, { journeyState: state! }, s);
       this.#log.info({ sessionId: s.id, status: done.status }, 'session finished');
@@ -187,9 +206,15 @@ export class Journeys {
    * A callback whose state names no journey. When this browser has a journey in progress with this
    * provider, the response was forged or mixed up: that login fails (ERROR), rather than waiting forever.
    */
-  async #stateMismatch(providerId: string, browser: string | undefined, environment: Environment, journeyHint?: string): Promise<JourneyStep> {
+  async #stateMismatch(
+    providerId: string,
+    browser: string | undefined,
+    environment: Environment,
+    journeyHint?: string,
+  ): Promise<JourneyStep> {
     const s = journeyHint ? await this.#sessions.record(journeyHint) : null;
-    if (!s || !browser || s.provider !== providerId || s.browserBinding !== sha256(browser) || this.#closed(s, browser)) return { kind: 'not_found' };
+    if (!s || !browser || s.provider !== providerId || s.browserBinding !== sha256(browser) || this.#closed(s, browser))
+      return { kind: 'not_found' };
     const code = 'invalid_callback';
     this.#log.warn({ sessionId: s.id, providerId, code }, 'callback state does not match the journey');
     try {
@@ -197,7 +222,12 @@ export class Journeys {
         status: 'ERROR',
         provider: providerId,
         environment,
-        error: { type: sessionErrorType(code), title: 'Authentication failed', detail: 'The state returned by the identity provider does not match this login.', code },
+        error: {
+          type: sessionErrorType(code),
+          title: 'Authentication failed',
+          detail: 'The state returned by the identity provider does not match this login.',
+          code,
+        },
       });
       return { kind: 'redirect', url: this.#sessions.callbackFor(done)! };
     } catch {

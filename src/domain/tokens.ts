@@ -48,7 +48,8 @@ export class AccessTokens {
     if (requested === undefined || requested.trim() === '') return API_SCOPE;
     const asked = requested.split(' ').filter(Boolean);
     const unknown = asked.filter((s) => s !== API_SCOPE);
-    if (unknown.length > 0) throw errors.oauth(400, 'invalid_scope', `Unknown scope: ${unknown.join(' ')}. The only scope is ${API_SCOPE}.`);
+    if (unknown.length > 0)
+      throw errors.oauth(400, 'invalid_scope', `Unknown scope: ${unknown.join(' ')}. The only scope is ${API_SCOPE}.`);
     return API_SCOPE;
   }
 
@@ -69,7 +70,9 @@ export class AccessTokens {
       account_id: client.accountId,
       permissions: client.permissions,
     };
-    const token = await new CompactSign(Buffer.from(JSON.stringify(claims))).setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid, typ: 'at+jwt' }).sign(key);
+    const token = await new CompactSign(Buffer.from(JSON.stringify(claims)))
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid, typ: 'at+jwt' })
+      .sign(key);
     return { access_token: token, token_type: 'Bearer', expires_in: client.tokenLifetime, scope };
   }
 
@@ -84,19 +87,23 @@ export class AccessTokens {
   async #verifyFully(token: string): Promise<AccessTokenClaims> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, async (header) => {
-        const key = await this.#keys.verificationKey(header.kid);
-        if (!key) throw errors.invalidToken('The token was not signed by a key of this broker.');
-        return key;
-      }, {
-        issuer: this.#issuer,
-        audience: API_SCOPE,
-        algorithms: [ACCESS_TOKEN_ALG],
-        typ: 'at+jwt',
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        currentDate: this.#clock.now(),
-        requiredClaims: ['exp', 'iat', 'sub'],
-      }));
+      ({ payload } = await jwtVerify(
+        token,
+        async (header) => {
+          const key = await this.#keys.verificationKey(header.kid);
+          if (!key) throw errors.invalidToken('The token was not signed by a key of this broker.');
+          return key;
+        },
+        {
+          issuer: this.#issuer,
+          audience: API_SCOPE,
+          algorithms: [ACCESS_TOKEN_ALG],
+          typ: 'at+jwt',
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          currentDate: this.#clock.now(),
+          requiredClaims: ['exp', 'iat', 'sub'],
+        },
+      ));
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw errors.invalidToken('The access token has expired.');
       if (e instanceof joseErrors.JWSSignatureVerificationFailed) throw errors.invalidToken('The access token signature is not valid.');
@@ -108,7 +115,8 @@ export class AccessTokens {
     if (!scope.includes(API_SCOPE)) throw errors.invalidToken(`The access token does not carry the ${API_SCOPE} scope.`);
     const accountId = payload.account_id;
     const clientId = payload.client_id;
-    if (typeof accountId !== 'string' || typeof clientId !== 'string') throw errors.invalidToken('The access token lacks account_id or client_id.');
+    if (typeof accountId !== 'string' || typeof clientId !== 'string')
+      throw errors.invalidToken('The access token lacks account_id or client_id.');
     const permissions = Array.isArray(payload.permissions) ? payload.permissions.filter((p): p is string => typeof p === 'string') : [];
     const claims = { clientId, accountId, scope, permissions };
     this.#verified.set(token, { ...claims, exp: payload.exp! });

@@ -84,11 +84,16 @@ export function createApp(opts: AppOptions): FastifyInstance {
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    duration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
     done();
   });
 
-  app.setErrorHandler((err, request, reply) => sendError(toAppError(err, request.routeOptions.config?.fieldReasons), request, reply, opts.renderErrorPage, err));
+  app.setErrorHandler((err, request, reply) =>
+    sendError(toAppError(err, request.routeOptions.config?.fieldReasons), request, reply, opts.renderErrorPage, err),
+  );
   app.setNotFoundHandler((request, reply) =>
     sendError(errors.notFound(`No route ${request.method} ${request.url.split('?')[0]}.`), request, reply, opts.renderErrorPage),
   );
@@ -105,7 +110,11 @@ function sendError(err: AppError, request: FastifyRequest, reply: FastifyReply, 
     return reply.header('cache-control', 'no-store').send(oauthErrorBody(err));
   }
   if (dialect === 'page') {
-    return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-store').send(renderPage(err, request));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', PAGE_CSP)
+      .header('cache-control', 'no-store')
+      .send(renderPage(err, request));
   }
   if (err.code === 'invalid_token') reply.header('www-authenticate', 'Bearer error="invalid_token"');
   return reply.type('application/json; charset=utf-8').send(apiErrorBody(err, request.id));

@@ -30,16 +30,23 @@ export function toAppError(err: unknown, fieldReasons: Record<string, string> = 
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return errors.unsupportedMediaType('Send the body as application/json (or form-encoded where the endpoint says so).');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errors.invalidRequestParameter([{ name: 'body', reason: 'The body is empty; a JSON object is expected.' }], 'The request body is empty.');
+      return errors.invalidRequestParameter(
+        [{ name: 'body', reason: 'The body is empty; a JSON object is expected.' }],
+        'The request body is empty.',
+      );
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return errors.invalidRequestParameter([{ name: 'body', reason: 'The body is not valid JSON.' }], 'The request body is not valid JSON.');
+      return errors.invalidRequestParameter(
+        [{ name: 'body', reason: 'The body is not valid JSON.' }],
+        'The request body is not valid JSON.',
+      );
   }
   if (err instanceof SyntaxError) {
     return errors.invalidRequestParameter([{ name: 'body', reason: 'The body is not valid JSON.' }], 'The request body is not valid JSON.');
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
-  if (status >= 400 && status < 500) return new AppError({ status, code: 'bad_request', title: 'Bad request', detail: e.message ?? 'Bad request' });
+  if (status >= 400 && status < 500)
+    return new AppError({ status, code: 'bad_request', title: 'Bad request', detail: e.message ?? 'Bad request' });
   return errors.internal('Something went wrong on our side. Quote the traceId when you report it.');
 }
 
@@ -54,7 +61,10 @@ interface ValidationIssue {
 export function invalidParamsOf(issues: ValidationIssue[], context: string, fieldReasons: Record<string, string> = {}): InvalidParam[] {
   const byName = new Map<string, string>();
   for (const i of issues) {
-    const path = i.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? `[${p}]` : p));
+    const path = i.instancePath
+      .split('/')
+      .filter(Boolean)
+      .map((p) => (/^\d+$/.test(p) ? `[${p}]` : p));
     let name = path.join('.').replace(/\.\[/g, '[');
     let reason = i.message ?? i.keyword;
     if (i.keyword === 'required') {

@@ -49,7 +49,11 @@ const T = {
     en: 'This login was started in another browser. Start again from the service.',
   },
   skip: { nb: 'Hopp til hovedinnhold', nn: 'Hopp til hovudinnhald', en: 'Skip to main content' },
-  idporten: { nb: 'ID-porten (MinID, BankID, Buypass, Commfides)', nn: 'ID-porten (MinID, BankID, Buypass, Commfides)', en: 'ID-porten (MinID, BankID, Buypass, Commfides)' },
+  idporten: {
+    nb: 'ID-porten (MinID, BankID, Buypass, Commfides)',
+    nn: 'ID-porten (MinID, BankID, Buypass, Commfides)',
+    en: 'ID-porten (MinID, BankID, Buypass, Commfides)',
+  },
   unavailableTitle: { nb: 'Innlogging er ikke tilgjengelig', nn: 'Innlogging er ikkje tilgjengeleg', en: 'Login is not available' },
   unavailableBody: {
     nb: 'Tjenesten har ingen innloggingsmetode som kan brukes nå. Prøv igjen senere.',

@@ -38,7 +38,8 @@ function withLink(lang: PageLang, title: string, body: string, href: string | un
 }
 
 export const expiredPage = (lang: PageLang, callback: string) => withLink(lang, t(lang, 'expiredTitle'), t(lang, 'expiredBody'), callback);
-export const finishedPage = (lang: PageLang, callback: string | undefined) => withLink(lang, t(lang, 'finishedTitle'), t(lang, 'finishedBody'), callback);
+export const finishedPage = (lang: PageLang, callback: string | undefined) =>
+  withLink(lang, t(lang, 'finishedTitle'), t(lang, 'finishedBody'), callback);
 export const otherBrowserPage = (lang: PageLang) => withLink(lang, t(lang, 'otherBrowserTitle'), t(lang, 'otherBrowser'), undefined);
 export const notFoundPage = (lang: PageLang) => withLink(lang, t(lang, 'notFoundTitle'), t(lang, 'notFoundBody'), undefined);
 export const unavailablePage = (lang: PageLang, sessionId: string) =>

@@ -42,7 +42,11 @@ ${body}
 /** An error page: a human message, a reference for support, never a stack trace. */
 export function errorPage(lang: PageLang, status: number, traceId: string, message?: string): string {
   const text = status === 404 ? t(lang, 'notFound') : (message ?? t(lang, 'generic'));
-  return layout(lang, t(lang, 'errorTitle'), `<p>${escapeHtml(text)}</p>\n<p class="ref">${t(lang, 'reference')}: <code>${escapeHtml(traceId)}</code></p>`);
+  return layout(
+    lang,
+    t(lang, 'errorTitle'),
+    `<p>${escapeHtml(text)}</p>\n<p class="ref">${t(lang, 'reference')}: <code>${escapeHtml(traceId)}</code></p>`,
+  );
 }
 
 export function renderErrorPage(err: AppError, request: FastifyRequest): string {

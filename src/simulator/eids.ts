@@ -7,7 +7,14 @@ export const ACR_HIGH = 'idporten-loa-high';
 export const ACR_VALUES = ['idporten-loa-low', ACR_SUBSTANTIAL, ACR_HIGH, 'eidas-loa-low', 'eidas-loa-substantial', 'eidas-loa-high'];
 /** Levels a person can actually reach here; low has no eID in ID-porten, eIDAS has no simulator. */
 export const REACHABLE_ACRS = [ACR_SUBSTANTIAL, ACR_HIGH];
-const RANK: Record<string, number> = { 'idporten-loa-low': 1, [ACR_SUBSTANTIAL]: 2, [ACR_HIGH]: 3, 'eidas-loa-low': 1, 'eidas-loa-substantial': 2, 'eidas-loa-high': 3 };
+const RANK: Record<string, number> = {
+  'idporten-loa-low': 1,
+  [ACR_SUBSTANTIAL]: 2,
+  [ACR_HIGH]: 3,
+  'eidas-loa-low': 1,
+  'eidas-loa-substantial': 2,
+  'eidas-loa-high': 3,
+};
 export const acrRank = (acr: string | undefined): number => (acr ? (RANK[acr] ?? 0) : 0);
 
 export interface Eid {

@@ -48,7 +48,7 @@ try {
   fail(`clients: ${(e as Error).message}`);
 }
 
-let people;
+let people: ReturnType<typeof loadPeople> = [];
 try {
   people = loadPeople(env.SIMULATOR_PEOPLE_FILE);
 } catch (e) {
@@ -57,7 +57,9 @@ try {
 
 try {
   const sim = await startSimulator({ port, host: env.SIMULATOR_HOST ?? '127.0.0.1', issuer: env.SIMULATOR_ISSUER, clients, people });
-  process.stdout.write(`ID-porten simulator at ${sim.issuer} (discovery: ${sim.issuer}/.well-known/openid-configuration), ${people.length} test people, clients: ${clients.map((c) => c.client_id).join(', ')}\n`);
+  process.stdout.write(
+    `ID-porten simulator at ${sim.issuer} (discovery: ${sim.issuer}/.well-known/openid-configuration), ${people.length} test people, clients: ${clients.map((c) => c.client_id).join(', ')}\n`,
+  );
   for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, () => void sim.close().then(() => process.exit(0)));
 } catch (e) {
   fail((e as Error).message);

@@ -26,7 +26,11 @@ const T = {
   substantial: { nb: 'Betydelig', nn: 'Betydeleg', en: 'Substantial' },
   high: { nb: 'Høyt', nn: 'Høgt', en: 'High' },
   person: { nb: 'Velg testperson', nn: 'Vel testperson', en: 'Choose a test person' },
-  orType: { nb: 'eller skriv et syntetisk fødselsnummer (11 siffer)', nn: 'eller skriv eit syntetisk fødselsnummer (11 siffer)', en: 'or type a synthetic national identity number (11 digits)' },
+  orType: {
+    nb: 'eller skriv et syntetisk fødselsnummer (11 siffer)',
+    nn: 'eller skriv eit syntetisk fødselsnummer (11 siffer)',
+    en: 'or type a synthetic national identity number (11 digits)',
+  },
   login: { nb: 'Logg inn', nn: 'Logg inn', en: 'Log in' },
   cancel: { nb: 'Avbryt', nn: 'Avbryt', en: 'Cancel' },
   none: { nb: 'Ingen valgt', nn: 'Ingen vald', en: 'None chosen' },
@@ -78,19 +82,34 @@ export interface LoginPageState {
 export function loginPage(s: LoginPageState): string {
   const L = s.lang;
   if (s.eids.length === 0) {
-    return layout(L, T.title[L], `<p class="error" role="alert">${T.noEid[L]}</p>
-<form method="post" action="/login/${esc(s.uid)}"><button type="submit" name="action" value="cancel" class="secondary">${T.cancel[L]}</button></form>`);
+    return layout(
+      L,
+      T.title[L],
+      `<p class="error" role="alert">${T.noEid[L]}</p>
+<form method="post" action="/login/${esc(s.uid)}"><button type="submit" name="action" value="cancel" class="secondary">${T.cancel[L]}</button></form>`,
+    );
   }
   const chosenEid = s.values?.eid ?? s.eids[0]!.id;
   const eidOptions = s.eids
-    .map((e) => `<div class="choice"><input type="radio" id="eid-${e.id}" name="eid" value="${e.id}"${e.id === chosenEid ? ' checked' : ''}><label for="eid-${e.id}">${esc(e.label)}</label></div>`)
+    .map(
+      (e) =>
+        `<div class="choice"><input type="radio" id="eid-${e.id}" name="eid" value="${e.id}"${e.id === chosenEid ? ' checked' : ''}><label for="eid-${e.id}">${esc(e.label)}</label></div>`,
+    )
     .join('\n');
-  const levelOptions = [['idporten-loa-substantial', T.substantial[L]], ['idporten-loa-high', T.high[L]]]
+  const levelOptions = [
+    ['idporten-loa-substantial', T.substantial[L]],
+    ['idporten-loa-high', T.high[L]],
+  ]
     .filter(([v]) => v === 'idporten-loa-high' || s.minimumAcr !== 'idporten-loa-high')
     .map(([v, label]) => `<option value="${v}"${s.values?.level === v ? ' selected' : ''}>${label}</option>`)
     .join('');
   const personOptions = [`<option value="">${T.none[L]}</option>`]
-    .concat(s.people.map((p) => `<option value="${p.pid}"${s.values?.person === p.pid ? ' selected' : ''}>${esc(`${p.givenName} ${p.familyName}`)} (${p.pid})</option>`))
+    .concat(
+      s.people.map(
+        (p) =>
+          `<option value="${p.pid}"${s.values?.person === p.pid ? ' selected' : ''}>${esc(`${p.givenName} ${p.familyName}`)} (${p.pid})</option>`,
+      ),
+    )
     .join('');
   const error = s.error ? `<div class="error" role="alert" id="form-error"><p>${T.problem[L]} ${esc(s.error)}</p></div>` : '';
   return layout(

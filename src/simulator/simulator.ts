@@ -69,7 +69,12 @@ export async function createProvider(opts: SimulatorOptions, people: Person[]): 
 
   const configuration: Configuration = {
     clients: opts.clients.map((c) => ({ token_endpoint_auth_method: 'client_secret_basic', ...c })) as Configuration['clients'],
-    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'RS256', subject_type: 'pairwise' },
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'RS256',
+      subject_type: 'pairwise',
+    },
     jwks: { keys: [signingKey] },
     routes: {
       authorization: '/authorize',
@@ -195,11 +200,15 @@ function loginHandler(provider: Provider, people: Person[]) {
     provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let details;
+    let details: Awaited<ReturnType<typeof provider.interactionDetails>>;
     try {
       details = await provider.interactionDetails(req, res);
     } catch {
-      return sendHtml(res, 400, simErrorPage('nb', 'This login has expired or was opened in another browser. Start again from the service.'));
+      return sendHtml(
+        res,
+        400,
+        simErrorPage('nb', 'This login has expired or was opened in another browser. Start again from the service.'),
+      );
     }
     const params = details.params as Record<string, string | undefined>;
     const lang = simLang(params.ui_locales);
@@ -214,7 +223,10 @@ function loginHandler(provider: Provider, people: Person[]) {
       const [, pid, acr] = hint as unknown as [string, string, string];
       const check = checkNin(pid);
       if (!check.valid || !REACHABLE_ACRS.includes(acr) || acrRank(acr) < acrRank(minimum)) {
-        return finish(req, res, { error: 'invalid_request', error_description: `login_hint: ${check.valid ? 'level not reachable' : check.reason}` });
+        return finish(req, res, {
+          error: 'invalid_request',
+          error_description: `login_hint: ${check.valid ? 'level not reachable' : check.reason}`,
+        });
       }
       return finish(req, res, { login: { accountId: accountIdOf(pid, 'testid', lang), acr, amr: ['TestID'] } });
     }
@@ -226,14 +238,32 @@ function loginHandler(provider: Provider, people: Person[]) {
     if (form.get('action') === 'cancel') {
       return finish(req, res, { error: 'access_denied', error_description: 'The user cancelled the login.' });
     }
-    const values = { eid: form.get('eid') ?? undefined, person: form.get('person') ?? '', pid: (form.get('pid') ?? '').trim(), level: form.get('level') ?? undefined };
+    const values = {
+      eid: form.get('eid') ?? undefined,
+      person: form.get('person') ?? '',
+      pid: (form.get('pid') ?? '').trim(),
+      level: form.get('level') ?? undefined,
+    };
     const pid = values.pid || values.person;
     const eid = eids.find((e) => e.id === values.eid);
-    const again = (error: string) => sendHtml(res, 400, loginPage({ lang, uid: details.uid, clientName, eids, people, minimumAcr: minimum, error, values }));
+    const again = (error: string) =>
+      sendHtml(res, 400, loginPage({ lang, uid: details.uid, clientName, eids, people, minimumAcr: minimum, error, values }));
     const msg = {
-      eid: { nb: 'Velg en elektronisk ID som gir nivået tjenesten krever.', nn: 'Vel ein elektronisk ID som gir nivået tenesta krev.', en: 'Choose an electronic ID that gives the level the service requires.' },
-      pid: { nb: 'Velg en testperson eller skriv et fødselsnummer.', nn: 'Vel ein testperson eller skriv eit fødselsnummer.', en: 'Choose a test person or type a national identity number.' },
-      invalid: { nb: 'Fødselsnummeret er ikke gyldig', nn: 'Fødselsnummeret er ikkje gyldig', en: 'The national identity number is not valid' },
+      eid: {
+        nb: 'Velg en elektronisk ID som gir nivået tjenesten krever.',
+        nn: 'Vel ein elektronisk ID som gir nivået tenesta krev.',
+        en: 'Choose an electronic ID that gives the level the service requires.',
+      },
+      pid: {
+        nb: 'Velg en testperson eller skriv et fødselsnummer.',
+        nn: 'Vel ein testperson eller skriv eit fødselsnummer.',
+        en: 'Choose a test person or type a national identity number.',
+      },
+      invalid: {
+        nb: 'Fødselsnummeret er ikke gyldig',
+        nn: 'Fødselsnummeret er ikkje gyldig',
+        en: 'The national identity number is not valid',
+      },
     };
     if (!eid) return again(msg.eid[lang]);
     if (!pid) return again(msg.pid[lang]);
@@ -245,7 +275,9 @@ function loginHandler(provider: Provider, people: Person[]) {
 }
 
 /** Starts the simulator on its own HTTP server. With port 0 the issuer is built from the port it got. */
-export async function startSimulator(opts: Omit<SimulatorOptions, 'issuer'> & { port: number; host?: string; issuer?: string }): Promise<RunningSimulator> {
+export async function startSimulator(
+  opts: Omit<SimulatorOptions, 'issuer'> & { port: number; host?: string; issuer?: string },
+): Promise<RunningSimulator> {
   const people = opts.people ?? loadPeople();
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
     res.statusCode = 503;

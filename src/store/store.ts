@@ -67,7 +67,10 @@ export interface ProviderConfigRecord {
 
 /** Columns a transition may set. */
 export type SessionPatch = Partial<
-  Pick<SessionRecord, 'status' | 'finishedAt' | 'provider' | 'loa' | 'identityEnc' | 'error' | 'browserBinding' | 'journeyState' | 'journeyEnc'>
+  Pick<
+    SessionRecord,
+    'status' | 'finishedAt' | 'provider' | 'loa' | 'identityEnc' | 'error' | 'browserBinding' | 'journeyState' | 'journeyEnc'
+  >
 >;
 
 export interface TransitionGuard {
@@ -272,7 +275,10 @@ export class Store {
   }
 
   async setClientDisabled(clientId: string, disabled: boolean): Promise<boolean> {
-    const rows = await this.sql.query('UPDATE api_clients SET disabled = $2 WHERE client_id = $1 RETURNING client_id', [clientId, disabled]);
+    const rows = await this.sql.query('UPDATE api_clients SET disabled = $2 WHERE client_id = $1 RETURNING client_id', [
+      clientId,
+      disabled,
+    ]);
     return rows.length === 1;
   }
 
@@ -447,13 +453,18 @@ export class Store {
   // ---- provider configuration ----
 
   async getProviderConfig(accountId: string, providerId: string): Promise<ProviderConfigRecord | null> {
-    const rows = await this.sql.query(`SELECT ${PROVIDER_CONFIG} FROM provider_configs WHERE account_id = $1 AND provider_id = $2`, [accountId, providerId]);
+    const rows = await this.sql.query(`SELECT ${PROVIDER_CONFIG} FROM provider_configs WHERE account_id = $1 AND provider_id = $2`, [
+      accountId,
+      providerId,
+    ]);
     const r = rows[0];
     return r ? { accountId: r.account_id, providerId: r.provider_id, config: r.config, secretEnc: r.secret_enc } : null;
   }
 
   async listProviderConfigs(accountId: string): Promise<ProviderConfigRecord[]> {
-    const rows = await this.sql.query(`SELECT ${PROVIDER_CONFIG} FROM provider_configs WHERE account_id = $1 ORDER BY provider_id`, [accountId]);
+    const rows = await this.sql.query(`SELECT ${PROVIDER_CONFIG} FROM provider_configs WHERE account_id = $1 ORDER BY provider_id`, [
+      accountId,
+    ]);
     return rows.map((r) => ({ accountId: r.account_id, providerId: r.provider_id, config: r.config, secretEnc: r.secret_enc }));
   }
 

@@ -101,7 +101,10 @@ export class ProviderConfigs {
     if (providerId !== 'idporten') throw errors.badRequest(`unknown provider "${providerId}" (known: idporten)`);
     const row = await this.#store.getProviderConfig(accountId, providerId);
     const current = row
-      ? { ...(row.config as unknown as ProviderConfig), ...(row.secretEnc ? JSON.parse(this.#sealer.open(row.secretEnc, `provider:${accountId}:${providerId}`)) : {}) }
+      ? {
+          ...(row.config as unknown as ProviderConfig),
+          ...(row.secretEnc ? JSON.parse(this.#sealer.open(row.secretEnc, `provider:${accountId}:${providerId}`)) : {}),
+        }
       : undefined;
     let privateKeyJwk: JWK | undefined = current?.privateKeyJwk;
     if (o.privateKeyFile) {

@@ -10,7 +10,11 @@ import { LOA_ORDER } from '../sessions/attributes.ts';
 import type { ProviderConfig } from './configs.ts';
 import type { FinishInput, FinishOutput, ProviderAdapter, StartInput, StartOutput } from './provider.ts';
 
-const ACR_FOR: Record<Loa, string> = { low: 'idporten-loa-substantial', substantial: 'idporten-loa-substantial', high: 'idporten-loa-high' };
+const ACR_FOR: Record<Loa, string> = {
+  low: 'idporten-loa-substantial',
+  substantial: 'idporten-loa-substantial',
+  high: 'idporten-loa-high',
+};
 /** Digdir: validate acr by its suffix; future levels keep -substantial / -high. */
 export function loaOfAcr(acr: unknown): Loa | undefined {
   if (typeof acr !== 'string') return undefined;
@@ -52,7 +56,9 @@ export class OidcEidAdapter implements ProviderAdapter {
 
   /** Discovery results are cached for a day (Digdir's advice); openid-client refetches JWKS on a new kid. */
   async #configuration(c: ProviderConfig): Promise<oidc.Configuration> {
-    const key = createHash('sha256').update(JSON.stringify([c.issuer, c.clientId, c.clientAuth, c.clientSecret, c.privateKeyJwk?.kid, c.privateKeyJwk?.n])).digest('base64url');
+    const key = createHash('sha256')
+      .update(JSON.stringify([c.issuer, c.clientId, c.clientAuth, c.clientSecret, c.privateKeyJwk?.kid, c.privateKeyJwk?.n]))
+      .digest('base64url');
     const hit = this.#configs.get(key);
     if (hit && Date.now() - hit.at < 86_400_000) return hit.config;
     const config = this.#discover(c);
@@ -118,8 +124,13 @@ export class OidcEidAdapter implements ProviderAdapter {
     if (error) {
       // The iss check still applies to error responses (RFC 9207), so a mixed-up provider cannot abort us.
       const iss = params.get('iss');
-      if (iss !== null && iss !== config.serverMetadata().issuer) return { kind: 'error', code: 'invalid_provider_response', detail: 'The error response came from another issuer.' };
-      return { kind: 'error', code: 'provider_error', detail: `The identity provider answered ${error}${params.get('error_description') ? `: ${params.get('error_description')}` : ''}.` };
+      if (iss !== null && iss !== config.serverMetadata().issuer)
+        return { kind: 'error', code: 'invalid_provider_response', detail: 'The error response came from another issuer.' };
+      return {
+        kind: 'error',
+        code: 'provider_error',
+        detail: `The identity provider answered ${error}${params.get('error_description') ? `: ${params.get('error_description')}` : ''}.`,
+      };
     }
     let tokens;
     try {
@@ -137,7 +148,11 @@ export class OidcEidAdapter implements ProviderAdapter {
     const loa = loaOfAcr(claims.acr);
     const wanted = input.requestedLoa ?? 'substantial';
     if (!loa || LOA_ORDER[loa] < LOA_ORDER[wanted]) {
-      return { kind: 'error', code: 'loa_too_low', detail: `The person authenticated at ${String(claims.acr ?? 'no level')}, below the requested ${wanted}.` };
+      return {
+        kind: 'error',
+        code: 'loa_too_low',
+        detail: `The person authenticated at ${String(claims.acr ?? 'no level')}, below the requested ${wanted}.`,
+      };
     }
     return mapClaims(claims, loa);
   }
@@ -153,7 +168,12 @@ export function mapClaims(claims: oidc.IDToken, loa: Loa): FinishOutput {
   };
   if (pid) {
     const check = checkNin(pid);
-    if (!check.valid) return { kind: 'error', code: 'invalid_provider_response', detail: `The provider sent a pid that is not a valid national identity number (${check.reason}).` };
+    if (!check.valid)
+      return {
+        kind: 'error',
+        code: 'invalid_provider_response',
+        detail: `The provider sent a pid that is not a valid national identity number (${check.reason}).`,
+      };
     attributes.nin = { value: pid, issuingCountry: 'NO', type: check.info.kind };
     attributes.idpId = pid;
     attributes.dateOfBirth = check.info.birthDate;
@@ -175,7 +195,13 @@ function describe(e: unknown): string {
 function classify(e: unknown): FinishOutput {
   const err = e as { name?: string; code?: string; error?: string; message?: string; cause?: unknown };
   const causeName = (err.cause as { name?: string } | undefined)?.name;
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || causeName === 'TimeoutError' || err.name === 'TypeError' || err.code === 'OAUTH_TIMEOUT') {
+  if (
+    err.name === 'TimeoutError' ||
+    err.name === 'AbortError' ||
+    causeName === 'TimeoutError' ||
+    err.name === 'TypeError' ||
+    err.code === 'OAUTH_TIMEOUT'
+  ) {
     return { kind: 'error', code: 'provider_unavailable', detail: `The identity provider did not answer in time (${describe(e)}).` };
   }
   if (err.error) return { kind: 'error', code: 'provider_error', detail: `The token endpoint answered ${err.error}.` };

@@ -115,7 +115,13 @@ export class Sessions {
 
   readonly #findAccount: (id: string) => Promise<Account | null>;
 
-  constructor(deps: { store: Store; sealer: Sealer; clock: Clock; publicUrl: string; findAccount?: (id: string) => Promise<Account | null> }) {
+  constructor(deps: {
+    store: Store;
+    sealer: Sealer;
+    clock: Clock;
+    publicUrl: string;
+    findAccount?: (id: string) => Promise<Account | null>;
+  }) {
     this.#store = deps.store;
     this.#findAccount = deps.findAccount ?? ((id) => deps.store.getAccount(id));
     this.#sealer = deps.sealer;
@@ -239,7 +245,11 @@ export class Sessions {
     }
     const done = await this.#store.transitionSession(
       id,
-      { from: sourcesOf(outcome.status as FinalStatus), notExpiredAt: now, ...(guard.journeyState ? { journeyState: guard.journeyState } : {}) },
+      {
+        from: sourcesOf(outcome.status as FinalStatus),
+        notExpiredAt: now,
+        ...(guard.journeyState ? { journeyState: guard.journeyState } : {}),
+      },
       {
         status: outcome.status,
         finishedAt: now,

@@ -8,7 +8,16 @@ import { callbackPath, type JourneyStep, type Journeys } from '../../domain/jour
 import type { SessionRequest, Sessions } from '../../domain/sessions/sessions.ts';
 import { langFromHeader, pageLang, type PageLang } from '../../pages/i18n.ts';
 import { STYLESHEET, STYLESHEET_PATH } from '../../pages/render.ts';
-import { chooserPage, devLandingPage, devResultPage, expiredPage, finishedPage, notFoundPage, otherBrowserPage, unavailablePage } from '../../pages/journey.ts';
+import {
+  chooserPage,
+  devLandingPage,
+  devResultPage,
+  expiredPage,
+  finishedPage,
+  notFoundPage,
+  otherBrowserPage,
+  unavailablePage,
+} from '../../pages/journey.ts';
 import type { SessionRecord } from '../../store/store.ts';
 
 export const BROWSER_COOKIE = 'eidgate_browser';
@@ -44,7 +53,14 @@ function readCookie(request: FastifyRequest, name: string): string | undefined {
   return undefined;
 }
 
-const origins = (urls: string[]) => urls.flatMap((u) => { try { return [new URL(u).origin]; } catch { return []; } });
+const origins = (urls: string[]) =>
+  urls.flatMap((u) => {
+    try {
+      return [new URL(u).origin];
+    } catch {
+      return [];
+    }
+  });
 
 export async function pageRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const secure = deps.publicUrl.startsWith('https:');
@@ -81,7 +97,10 @@ export async function pageRoutes(app: FastifyInstance, deps: Deps): Promise<void
     switch (step.kind) {
       case 'redirect':
         if (step.journeySession) {
-          reply.header('set-cookie', `${JOURNEY_COOKIE}=${step.journeySession}; Path=/auth/callback; HttpOnly; SameSite=Lax; Max-Age=3600${secure ? '; Secure' : ''}`);
+          reply.header(
+            'set-cookie',
+            `${JOURNEY_COOKIE}=${step.journeySession}; Path=/auth/callback; HttpOnly; SameSite=Lax; Max-Age=3600${secure ? '; Secure' : ''}`,
+          );
         }
         return reply.header('cache-control', 'no-store').redirect(step.url, 303);
       case 'choose': {
@@ -116,8 +135,10 @@ export async function pageRoutes(app: FastifyInstance, deps: Deps): Promise<void
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
 
-  app.get<{ Params: { id: string } }>('/login/:id', { config: pageConfig, schema: { hide: true, params: idParams } }, async (request, reply) =>
-    respond(await deps.journeys.open(request.params.id, browserOf(request, reply, true)!), request, reply),
+  app.get<{ Params: { id: string } }>(
+    '/login/:id',
+    { config: pageConfig, schema: { hide: true, params: idParams } },
+    async (request, reply) => respond(await deps.journeys.open(request.params.id, browserOf(request, reply, true)!), request, reply),
   );
 
   app.post<{ Params: { id: string }; Body: { provider?: string } }>(
@@ -147,7 +168,13 @@ export async function pageRoutes(app: FastifyInstance, deps: Deps): Promise<void
     async (request, reply) => {
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       const url = new URL(`${deps.publicUrl}${callbackPath(request.params.provider)}${query}`);
-      const step = await deps.journeys.callback(request.params.provider, url, browserOf(request, reply, false), environment(request), readCookie(request, JOURNEY_COOKIE));
+      const step = await deps.journeys.callback(
+        request.params.provider,
+        url,
+        browserOf(request, reply, false),
+        environment(request),
+        readCookie(request, JOURNEY_COOKIE),
+      );
       return respond(step, request, reply);
     },
   );
@@ -159,25 +186,43 @@ export async function pageRoutes(app: FastifyInstance, deps: Deps): Promise<void
     app.get('/', { config: pageConfig, schema: { hide: true } }, async (request, reply) =>
       page(reply, 200, devLandingPage(langFromHeader(request.headers['accept-language']), hasChooser), deps.devFormTargets),
     );
-    app.post<{ Body: { mode?: string } }>('/dev/try', { config: pageConfig, preHandler: sameOrigin, schema: { hide: true } }, async (request, reply) => {
-      const lang = langFromHeader(request.headers['accept-language']);
-      const chooser = request.body?.mode === 'chooser';
-      const { view } = await deps.sessions.create(accountId, {
-        flow: 'redirect',
-        language: lang,
-        requestedLoa: 'substantial',
-        allowedProviders: chooser ? deps.journeys.providerLabels().map((p) => p.id) : ['idporten'],
-        requestedAttributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idpId', 'idportenIdp', 'idportenLoa', 'idportenSub'],
-        callbackUrls: { success: resultUrl, abort: resultUrl, error: resultUrl },
-      });
-      return reply.redirect(view.authenticationUrl, 303);
-    });
-    app.get<{ Querystring: { sessionId?: string } }>('/dev/result', { config: pageConfig, schema: { hide: true } }, async (request, reply) => {
-      const lang = langFromHeader(request.headers['accept-language']);
-      const id = String(request.query.sessionId ?? '');
-      const view = await deps.sessions.get(accountId, id).catch(() => undefined);
-      if (!view) return page(reply, 404, notFoundPage(lang));
-      return page(reply, 200, devResultPage(lang, JSON.stringify(view, null, 2)));
-    });
+    app.post<{ Body: { mode?: string } }>(
+      '/dev/try',
+      { config: pageConfig, preHandler: sameOrigin, schema: { hide: true } },
+      async (request, reply) => {
+        const lang = langFromHeader(request.headers['accept-language']);
+        const chooser = request.body?.mode === 'chooser';
+        const { view } = await deps.sessions.create(accountId, {
+          flow: 'redirect',
+          language: lang,
+          requestedLoa: 'substantial',
+          allowedProviders: chooser ? deps.journeys.providerLabels().map((p) => p.id) : ['idporten'],
+          requestedAttributes: [
+            'nin',
+            'name',
+            'firstName',
+            'lastName',
+            'dateOfBirth',
+            'idpId',
+            'idportenIdp',
+            'idportenLoa',
+            'idportenSub',
+          ],
+          callbackUrls: { success: resultUrl, abort: resultUrl, error: resultUrl },
+        });
+        return reply.redirect(view.authenticationUrl, 303);
+      },
+    );
+    app.get<{ Querystring: { sessionId?: string } }>(
+      '/dev/result',
+      { config: pageConfig, schema: { hide: true } },
+      async (request, reply) => {
+        const lang = langFromHeader(request.headers['accept-language']);
+        const id = String(request.query.sessionId ?? '');
+        const view = await deps.sessions.get(accountId, id).catch(() => undefined);
+        if (!view) return page(reply, 404, notFoundPage(lang));
+        return page(reply, 200, devResultPage(lang, JSON.stringify(view, null, 2)));
+      },
+    );
   }
 }

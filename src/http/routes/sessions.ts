@@ -38,7 +38,14 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
         querystring: accountQuery,
         headers: {
           type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255, description: 'Same key and body: the same session comes back.' } },
+          properties: {
+            'idempotency-key': {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+              description: 'Same key and body: the same session comes back.',
+            },
+          },
         },
         body: { $ref: 'SessionRequest#' },
         response: { 200: { $ref: 'Session#' }, ...errorResponses },

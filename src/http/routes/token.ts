@@ -25,7 +25,10 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const colon = decoded.indexOf(':');
   if (colon < 0) throw oauthError(401, 'invalid_client', 'Malformed HTTP Basic credentials.');
   try {
-    return { id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')) };
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+      secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+    };
   } catch {
     throw oauthError(401, 'invalid_client', 'Malformed HTTP Basic credentials.');
   }
@@ -85,23 +88,33 @@ export async function tokenRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       const formId = single(body.client_id, 'client_id');
       const formSecret = single(body.client_secret, 'client_secret');
       if (basic && formSecret !== undefined) {
-        throw oauthError(400, 'invalid_request', 'Use one client authentication method: HTTP Basic or client_secret in the body, not both.');
+        throw oauthError(
+          400,
+          'invalid_request',
+          'Use one client authentication method: HTTP Basic or client_secret in the body, not both.',
+        );
       }
       const id = basic?.id ?? formId;
       const secret = basic?.secret ?? formSecret;
-      if (!id || secret === undefined) throw oauthError(401, 'invalid_client', 'Client authentication is missing (HTTP Basic or client_id and client_secret).');
-      if (basic && formId !== undefined && formId !== basic.id) throw oauthError(400, 'invalid_request', 'client_id in the body differs from HTTP Basic.');
+      if (!id || secret === undefined)
+        throw oauthError(401, 'invalid_client', 'Client authentication is missing (HTTP Basic or client_id and client_secret).');
+      if (basic && formId !== undefined && formId !== basic.id)
+        throw oauthError(400, 'invalid_request', 'client_id in the body differs from HTTP Basic.');
 
       let client;
       try {
         client = await deps.accounts.authenticate(id, secret);
       } catch (e) {
-        request.log.warn({ clientId: id, reason: (e as { reason?: string }).reason, method: basic ? 'client_secret_basic' : 'client_secret_post' }, 'client authentication failed');
+        request.log.warn(
+          { clientId: id, reason: (e as { reason?: string }).reason, method: basic ? 'client_secret_basic' : 'client_secret_post' },
+          'client authentication failed',
+        );
         throw e;
       }
       const grantType = single(body.grant_type, 'grant_type');
       if (!grantType) throw oauthError(400, 'invalid_request', 'grant_type is required.');
-      if (grantType !== 'client_credentials') throw oauthError(400, 'unsupported_grant_type', `grant_type ${grantType} is not supported; use client_credentials.`);
+      if (grantType !== 'client_credentials')
+        throw oauthError(400, 'unsupported_grant_type', `grant_type ${grantType} is not supported; use client_credentials.`);
       const scope = AccessTokens.grantedScope(single(body.scope, 'scope'));
       const token = await deps.tokens.issue(client, scope);
       request.log.info({ clientId: client.clientId, accountId: client.accountId }, 'access token issued');

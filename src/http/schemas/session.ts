@@ -5,7 +5,12 @@ import { SESSION_STATUSES } from '../../domain/sessions/lifecycle.ts';
 
 export const MAX_SESSION_LIFETIME = 86400;
 
-const callbackUrl = { type: 'string', minLength: 1, maxLength: 2048, description: 'Absolute URL on one of the account\'s callback domains; https except on localhost.' };
+const callbackUrl = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 2048,
+  description: "Absolute URL on one of the account's callback domains; https except on localhost.",
+};
 
 const callbackUrls = {
   type: 'object',
@@ -31,15 +36,40 @@ export const sessionRequestSchema = {
   additionalProperties: false,
   required: ['flow', 'requestedAttributes', 'callbackUrls'],
   properties: {
-    flow: { type: 'string', enum: ['redirect', 'headless', 'embedded'], description: 'Only redirect is supported; headless and embedded are refused.' },
-    requestedAttributes: { type: 'array', minItems: 1, maxItems: ATTRIBUTES.length, uniqueItems: true, items: { type: 'string', enum: [...ATTRIBUTES] } },
-    allowedProviders: { type: 'array', minItems: 1, maxItems: 10, uniqueItems: true, items: { type: 'string', maxLength: 30, enum: [...PROVIDERS] } },
+    flow: {
+      type: 'string',
+      enum: ['redirect', 'headless', 'embedded'],
+      description: 'Only redirect is supported; headless and embedded are refused.',
+    },
+    requestedAttributes: {
+      type: 'array',
+      minItems: 1,
+      maxItems: ATTRIBUTES.length,
+      uniqueItems: true,
+      items: { type: 'string', enum: [...ATTRIBUTES] },
+    },
+    allowedProviders: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10,
+      uniqueItems: true,
+      items: { type: 'string', maxLength: 30, enum: [...PROVIDERS] },
+    },
     callbackUrls,
-    language: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'ISO 639-1. Pages exist in nb, nn and en (no means nb); others fall back to en.' },
+    language: {
+      type: 'string',
+      pattern: '^[A-Za-z]{2}$',
+      description: 'ISO 639-1. Pages exist in nb, nn and en (no means nb); others fall back to en.',
+    },
     requestedLoa: { type: 'string', enum: ['low', 'substantial', 'high'] },
     externalReference: { type: 'string', maxLength: 255, description: 'Returned as the externalReference parameter on the callback URLs.' },
     usageReference: { type: 'string', maxLength: 255 },
-    sessionLifetime: { type: 'integer', minimum: 0, maximum: MAX_SESSION_LIFETIME, description: 'Seconds; default 1200; values under 300 are raised to 300.' },
+    sessionLifetime: {
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_SESSION_LIFETIME,
+      description: 'Seconds; default 1200; values under 300 are raised to 300.',
+    },
     tags: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 100 } },
   },
 } as const;
