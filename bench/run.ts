@@ -437,12 +437,12 @@ async function benchScale() {
   try {
     await benchSessions('postgres', `postgres, ${(SCALE_ROWS / 1e6).toFixed(1)}M rows`, schema);
     // Purge cost: delete 100 batches of 1000 of those rows through the store's own purge.
-    const { Store } = await import('../src/store/store.ts');
+    const { Store } = await import('../src/store/index.ts');
     const store = await Store.open({ databaseUrl: DATABASE_URL, schema });
     const batches = 100;
     const t1 = performance.now();
     let deleted = 0;
-    for (let i = 0; i < batches; i++) deleted += await store.purgeSessions(new Date(Date.now() - 86400_000), 1000);
+    for (let i = 0; i < batches; i++) deleted += await store.sessions.purge(new Date(Date.now() - 86400_000), 1000);
     const ms = performance.now() - t1;
     extra.purge = { deleted, msPer1000Rows: +(ms / (deleted / 1000)).toFixed(2), tableRows: SCALE_ROWS };
     await store.close();

@@ -3,7 +3,8 @@
 // Nothing of this runs with EIDGATE_ENV=production.
 import type { Config } from './config.ts';
 import type { Accounts } from './domain/accounts.ts';
-import type { Store } from './store/store.ts';
+import type { Store } from './store/index.ts';
+import { LOCKS } from './store/locks.ts';
 
 export const DEV_CALLBACK_DOMAINS = ['localhost', '127.0.0.1', 'example.com'];
 
@@ -12,39 +13,36 @@ export interface DevCredentials {
   clientId: string;
   /** Known only when created now or fixed by the environment. */
   clientSecret: string | undefined;
-  created: boolean;
 }
 
 export async function bootstrapDevAccount(config: Config, store: Store, accounts: Accounts): Promise<DevCredentials | undefined> {
   if (config.env === 'production') return undefined;
-  return store.withLock(0x64657661, () => bootstrap(config, store, accounts));
+  return store.withLock(LOCKS.devBootstrap, () => bootstrap(config, store, accounts));
 }
 
 async function bootstrap(config: Config, store: Store, accounts: Accounts): Promise<DevCredentials | undefined> {
   const domains = [...new Set([...DEV_CALLBACK_DOMAINS, new URL(config.publicUrl).hostname])];
   const fixed = config.dev;
   if (fixed.accountId || fixed.clientId || fixed.clientSecret) {
-    const accountId = fixed.accountId ?? (await store.listAccounts())[0]?.id;
-    let created = false;
-    const account = accountId ? await store.getAccount(accountId) : null;
+    const accountId = fixed.accountId ?? (await store.accounts.list())[0]?.id;
+    const account = accountId ? await store.accounts.get(accountId) : null;
     const acc = account ?? (await accounts.createAccount({ id: accountId, name: 'Development account', callbackDomains: domains }));
-    created ||= !account;
-    const clientId = fixed.clientId ?? (await store.listClients(acc.id))[0]?.clientId;
-    const client = clientId ? await store.getClient(clientId) : null;
+    const clientId = fixed.clientId ?? (await store.clients.list(acc.id))[0]?.clientId;
+    const client = clientId ? await store.clients.get(clientId) : null;
     if (client && client.accountId !== acc.id) throw new Error(`EIDGATE_DEV_CLIENT_ID ${clientId} belongs to another account`);
     if (!client) {
       const made = await accounts.createClient({ accountId: acc.id, clientId, name: 'Development client', secret: fixed.clientSecret });
-      return { accountId: acc.id, clientId: made.client.clientId, clientSecret: made.secret, created: true };
+      return { accountId: acc.id, clientId: made.client.clientId, clientSecret: made.secret };
     }
     if (fixed.clientSecret) await accounts.setFixedClientSecret(client.clientId, fixed.clientSecret);
-    return { accountId: acc.id, clientId: client.clientId, clientSecret: fixed.clientSecret, created };
+    return { accountId: acc.id, clientId: client.clientId, clientSecret: fixed.clientSecret };
   }
-  if ((await store.countAccounts()) > 0) {
-    const first = (await store.listAccounts())[0]!;
-    const client = (await store.listClients(first.id))[0];
-    return client ? { accountId: first.id, clientId: client.clientId, clientSecret: undefined, created: false } : undefined;
+  const [first] = await store.accounts.list();
+  if (first) {
+    const [client] = await store.clients.list(first.id);
+    return client ? { accountId: first.id, clientId: client.clientId, clientSecret: undefined } : undefined;
   }
   const account = await accounts.createAccount({ name: 'Development account', callbackDomains: domains });
   const { client, secret } = await accounts.createClient({ accountId: account.id, name: 'Development client' });
-  return { accountId: account.id, clientId: client.clientId, clientSecret: secret, created: true };
+  return { accountId: account.id, clientId: client.clientId, clientSecret: secret };
 }

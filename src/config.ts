@@ -2,9 +2,10 @@
 // both are validated here, once, and unknown keys are refused so that a typo never silently falls back
 // to a default. Nothing else in the code base reads process.env.
 import { readFileSync } from 'node:fs';
+import { PROVIDERS } from './domain/providers/registry.ts';
+import { CLIENT_AUTH_METHODS, isClientAuthMethod, type ProviderOverride } from './model/provider-config.ts';
 
 export type Environment = 'development' | 'production';
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
 export interface Config {
   env: Environment;
@@ -21,12 +22,8 @@ export interface Config {
   trustProxy: boolean;
   simulator: { enabled: boolean; port: number };
   dev: { accountId: string | undefined; clientId: string | undefined; clientSecret: string | undefined };
-  idporten: {
-    issuer: string | undefined;
-    clientId: string | undefined;
-    clientSecret: string | undefined;
-    clientAuth: ClientAuthMethod | undefined;
-  };
+  /** Per provider id, the `<PREFIX>_*` overrides that were set (see the provider registry). */
+  providerOverrides: Record<string, ProviderOverride>;
   providerTimeoutMs: number;
 }
 
@@ -48,12 +45,15 @@ const KEYS = {
   EIDGATE_DEV_ACCOUNT_ID: 'devAccountId',
   EIDGATE_DEV_CLIENT_ID: 'devClientId',
   EIDGATE_DEV_CLIENT_SECRET: 'devClientSecret',
-  IDPORTEN_ISSUER: 'idportenIssuer',
-  IDPORTEN_CLIENT_ID: 'idportenClientId',
-  IDPORTEN_CLIENT_SECRET: 'idportenClientSecret',
-  IDPORTEN_CLIENT_AUTH: 'idportenClientAuth',
   PROVIDER_TIMEOUT_MS: 'providerTimeoutMs',
 } as const;
+
+/** Every registered provider's overrides: IDPORTEN_ISSUER → idportenIssuer, and so on. */
+const OVERRIDE_FIELDS = { ISSUER: 'Issuer', CLIENT_ID: 'ClientId', CLIENT_SECRET: 'ClientSecret', CLIENT_AUTH: 'ClientAuth' } as const;
+const PROVIDER_KEYS: Record<string, string> = Object.fromEntries(
+  PROVIDERS.flatMap((p) => Object.entries(OVERRIDE_FIELDS).map(([env, key]) => [`${p.envPrefix}_${env}`, `${p.id}${key}`])),
+);
+const ALL_KEYS: Record<string, string> = { ...KEYS, ...PROVIDER_KEYS };
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -80,13 +80,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new ConfigError([`EIDGATE_CONFIG: ${file} must hold a JSON object`]);
     }
-    const known = new Set<string>(Object.values(KEYS));
+    const known = new Set<string>(Object.values(ALL_KEYS));
     for (const [k, v] of Object.entries(parsed)) {
       if (!known.has(k)) problems.push(`${file}: unknown key "${k}" (known: ${[...known].join(', ')})`);
       else raw[k] = v === null || v === undefined ? undefined : String(v);
     }
   }
-  for (const [envName, key] of Object.entries(KEYS)) {
+  for (const [envName, key] of Object.entries(ALL_KEYS)) {
     const v = env[envName];
     if (v !== undefined && v !== '') raw[key] = v;
   }
@@ -141,10 +141,19 @@ function parseConfig(raw: Raw, problems: string[]): Config {
   if (encryptionKey !== undefined && Buffer.from(encryptionKey, 'base64').length !== 32) {
     problems.push('EIDGATE_ENCRYPTION_KEY: must be 32 bytes, base64-encoded (openssl rand -base64 32)');
   }
-  const clientAuth = raw.idportenClientAuth;
-  const methods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
-  if (clientAuth !== undefined && !methods.includes(clientAuth)) {
-    problems.push(`IDPORTEN_CLIENT_AUTH: "${clientAuth}" must be one of ${methods.join(', ')}`);
+  const providerOverrides: Record<string, ProviderOverride> = {};
+  for (const p of PROVIDERS) {
+    const clientAuth = raw[`${p.id}ClientAuth`];
+    if (clientAuth !== undefined && !isClientAuthMethod(clientAuth)) {
+      problems.push(`${p.envPrefix}_CLIENT_AUTH: "${clientAuth}" must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
+    }
+    const o: ProviderOverride = {
+      issuer: url(`${p.id}Issuer`, `${p.envPrefix}_ISSUER`),
+      clientId: raw[`${p.id}ClientId`],
+      clientSecret: raw[`${p.id}ClientSecret`],
+      clientAuth: clientAuth !== undefined && isClientAuthMethod(clientAuth) ? clientAuth : undefined,
+    };
+    if (o.issuer || o.clientId || o.clientSecret || o.clientAuth) providerOverrides[p.id] = o;
   }
   const devSecret = raw.devClientSecret;
   if (devSecret !== undefined && devSecret.length < 32) {
@@ -176,12 +185,7 @@ function parseConfig(raw: Raw, problems: string[]): Config {
     trustProxy: bool('trustProxy', 'TRUST_PROXY', false),
     simulator: { enabled: simulatorEnabled, port: int('simulatorPort', 'SIMULATOR_PORT', port === 0 ? 0 : port + 1, 0, 65535) },
     dev: { accountId: devAccountId, clientId: raw.devClientId, clientSecret: devSecret },
-    idporten: {
-      issuer: url('idportenIssuer', 'IDPORTEN_ISSUER'),
-      clientId: raw.idportenClientId,
-      clientSecret: raw.idportenClientSecret,
-      clientAuth: clientAuth as ClientAuthMethod | undefined,
-    },
+    providerOverrides,
     providerTimeoutMs: int('providerTimeoutMs', 'PROVIDER_TIMEOUT_MS', 10000, 100, 120000),
   };
   if (problems.length > 0) throw new ConfigError(problems);

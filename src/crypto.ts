@@ -87,8 +87,26 @@ export class Sealer {
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
   }
 
+  /** Seals a JSON value; `aad` names the row it belongs to (see AAD). */
+  sealJson(value: unknown, aad: string): string {
+    return this.seal(JSON.stringify(value), aad);
+  }
+
+  /** Opens a sealed JSON value; the caller checks its shape (it is `unknown` on purpose). */
+  openJson(sealed: string, aad: string): unknown {
+    return JSON.parse(this.open(sealed, aad));
+  }
+
   /** Stable pseudonymous id: same account and person → same id; different accounts cannot correlate. */
   pseudonym(...parts: string[]): string {
     return createHmac('sha256', this.#pseudonymKey).update(parts.join('\u0000')).digest('base64');
   }
 }
+
+/** Additional authenticated data: binds each sealed value to its row, so a value moved elsewhere does not open. */
+export const AAD = {
+  session: (id: string) => `session:${id}`,
+  journey: (id: string) => `journey:${id}`,
+  provider: (accountId: string, providerId: string) => `provider:${accountId}:${providerId}`,
+  signingKey: (kid: string) => `signing-key:${kid}`,
+};

@@ -1,6 +1,8 @@
 // `npm start`: the broker (and, in development, the ID-porten simulator) in one process.
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createBroker } from './broker.ts';
+import { PROVIDERS } from './domain/providers/registry.ts';
+import { urlsFor } from './http/paths.ts';
 import { randomBytes } from 'node:crypto';
 import { startSimulator, type RunningSimulator } from './simulator/simulator.ts';
 
@@ -18,6 +20,7 @@ try {
 // In development the ID-porten simulator runs beside the broker, on its own port; the broker reaches it
 // over HTTP exactly as it reaches the real ID-porten.
 let simulator: RunningSimulator | undefined;
+const urls = urlsFor(config.publicUrl);
 const devClient = { clientId: 'eidgate-dev', clientSecret: randomBytes(32).toString('base64url') };
 if (config.simulator.enabled) {
   simulator = await startSimulator({
@@ -28,7 +31,7 @@ if (config.simulator.enabled) {
         client_id: devClient.clientId,
         client_secret: devClient.clientSecret,
         client_name: 'eidgate (development)',
-        redirect_uris: [`${config.publicUrl}/auth/callback/idporten`, `${config.publicUrl}/auth/callback/ansattporten`],
+        redirect_uris: PROVIDERS.filter((p) => p.simulated).map((p) => urls.providerCallback(p.id)),
         scope: 'openid profile',
       },
     ],
@@ -66,7 +69,7 @@ if (creds) {
       `    accountId:     ${creds.accountId}`,
       `    client_id:     ${creds.clientId}`,
       `    client_secret: ${creds.clientSecret ?? '(shown only when created; set EIDGATE_DEV_CLIENT_SECRET to fix it)'}`,
-      `    token:         curl -s -u '${creds.clientId}:<client_secret>' -d grant_type=client_credentials -d scope=signicat-api ${config.publicUrl}/auth/open/connect/token`,
+      `    token:         curl -s -u '${creds.clientId}:<client_secret>' -d grant_type=client_credentials -d scope=signicat-api ${urls.token}`,
       `    try a login:   ${config.publicUrl}/`,
       `    API docs:      ${config.publicUrl}/docs`,
       '',

@@ -8,7 +8,7 @@ const W2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
 
 /** A control digit, or undefined when the remainder makes the number impossible (10). */
 function control(digits: number[], weights: number[]): number | undefined {
-  const sum = weights.reduce((acc, w, i) => acc + w * digits[i]!, 0);
+  const sum = weights.reduce((acc, w, i) => acc + w * (digits[i] ?? 0), 0);
   const k = 11 - (sum % 11);
   if (k === 11) return 0;
   if (k === 10) return undefined;

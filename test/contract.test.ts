@@ -85,7 +85,7 @@ describe("contract with Signicat's Authentication REST API", () => {
         }),
       })
     ).body;
-    await t.broker.sessions.finish(s.id, {
+    await t.broker.sessions.finish((await t.broker.sessions.find(s.id))!, {
       status: 'SUCCESS',
       provider: 'idporten',
       loa: 'substantial',
@@ -120,7 +120,10 @@ describe("contract with Signicat's Authentication REST API", () => {
 
   it('an errored session carries error {type, title, detail, code} and statusDetail', async () => {
     const s = (await call(t.base, 'POST', '/auth/rest/sessions', { token, body: validSessionRequest() })).body;
-    await t.broker.sessions.finish(s.id, { status: 'ERROR', error: { type: 'urn:x', title: 'T', detail: 'D', code: 'session_error' } });
+    await t.broker.sessions.finish((await t.broker.sessions.find(s.id))!, {
+      status: 'ERROR',
+      error: { type: 'urn:x', title: 'T', detail: 'D', code: 'provider_error' },
+    });
     const got = (await call(t.base, 'GET', `/auth/rest/sessions/${s.id}`, { token })).body;
     assertSessionShape(got);
     assert.deepEqual(Object.keys(got.error).sort(), ['code', 'detail', 'title', 'type']);

@@ -9,6 +9,10 @@ import { createBroker, type Broker, type BrokerOptions } from '../src/broker.ts'
 import { createLogger } from '../src/log.ts';
 import { ManualClock } from '../src/domain/clock.ts';
 import type { SqlOptions } from '../src/store/sql.ts';
+import { PROVIDERS } from '../src/domain/providers/registry.ts';
+
+/** An issuer on a port nothing listens on (the discard port). */
+export const UNREACHABLE_ISSUER = 'http://127.0.0.1:9';
 
 export const DATABASE_URL = process.env.DATABASE_URL || undefined;
 export const onPostgres = DATABASE_URL !== undefined;
@@ -68,6 +72,23 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
+/**
+ * Sessions may name only providers the account has configured: every registered provider gets a
+ * configuration at a port nothing listens on; journey tests save their own provider over it.
+ */
+export async function configureTestProviders(broker: Broker, accountId: string): Promise<void> {
+  for (const p of PROVIDERS) {
+    await broker.providerConfigs.save(accountId, {
+      providerId: p.id,
+      issuer: UNREACHABLE_ISSUER,
+      clientId: 'test',
+      clientSecret: 'test-secret',
+      clientAuth: 'client_secret_basic',
+      par: false,
+    });
+  }
+}
+
 export const DEV_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
 /**
@@ -95,6 +116,7 @@ export async function startBroker(env: Record<string, string> = {}, opts: Broker
   const { client, secret } = share
     ? { client: { clientId: share.clientId }, secret: share.clientSecret }
     : await broker.accounts.createClient({ accountId: account.id, secret: DEV_SECRET, name: 'Test client' });
+  if (!share) await configureTestProviders(broker, account.id);
   await broker.app.listen({ port, host: '127.0.0.1' });
   return {
     schema,

@@ -302,7 +302,7 @@ describe('login journey against a misbehaving provider', () => {
       assert.ok(session.error.detail.length > 0);
       assert.equal(session.subject, undefined);
       assert.equal(session.loa, undefined);
-      const row = await t.broker.store.getSession(s.id);
+      const row = await t.broker.store.sessions.get(s.id);
       const sealed = JSON.parse(t.broker.sealer.open(row!.identityEnc!, `session:${s.id}`));
       assert.equal(sealed.subject, undefined, 'nothing from a failed validation is stored');
     });

@@ -1,4 +1,5 @@
 // The broker and the CLI as a user runs them: real processes, real ports, the README's commands.
+import { PROVIDER_IDS } from '../src/domain/providers/registry.ts';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -187,6 +188,48 @@ describe('eidgate CLI', () => {
     const rotated = json('keys', 'rotate');
     assert.ok(!keysBefore.some((k: { kid: string }) => k.kid === rotated.kid));
     assert.equal(json('keys', 'list').filter((k: { retiredAt: string | null }) => k.retiredAt === null).length, 1);
+  });
+
+  it('configures every registered provider, Ansattporten included, and never shows a secret', async () => {
+    await ensureSchema(env);
+    const account = json('accounts', 'create', '--name', 'Etat');
+    for (const provider of PROVIDER_IDS) {
+      const saved = json(
+        'providers',
+        'set',
+        account.id,
+        provider,
+        '--issuer',
+        `https://${provider}.example/`,
+        '--client-id',
+        `c-${provider}`,
+        '--client-secret',
+        'provider-secret-value',
+      );
+      assert.equal(saved.providerId, provider);
+      assert.equal(saved.issuer, `https://${provider}.example`);
+      assert.equal(saved.hasSecret, true);
+    }
+    const list = json('providers', 'list', account.id);
+    assert.deepEqual(
+      list.map((p: { providerId: string }) => p.providerId),
+      [...PROVIDER_IDS],
+    );
+    assert.ok(!JSON.stringify(list).includes('provider-secret-value'));
+    const unknown = cli(
+      'providers',
+      'set',
+      account.id,
+      'nope',
+      '--issuer',
+      'https://x.example',
+      '--client-id',
+      'c',
+      '--client-secret',
+      's',
+    );
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, new RegExp(`unknown provider "nope" \\(known: ${PROVIDER_IDS.join(', ')}\\)`));
   });
 
   it('answers mistakes with a message and an exit code, never a stack trace', () => {

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertApiError, call, getToken, startBroker, validSessionRequest, type TestBroker } from './helpers.ts';
+import { assertApiError, call, configureTestProviders, getToken, startBroker, validSessionRequest, type TestBroker } from './helpers.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -240,6 +240,48 @@ describe('sessions API', () => {
     });
   });
 
+  describe('providers the account has not configured', () => {
+    /** An account of its own, with a client, configured for the given providers only. */
+    const accountWith = async (providers: string[]) => {
+      const a = await t.broker.accounts.createAccount({ name: 'Partial', callbackDomains: ['example.com', 'localhost'] });
+      for (const providerId of providers) {
+        await t.broker.providerConfigs.save(a.id, {
+          providerId,
+          issuer: 'http://127.0.0.1:9',
+          clientId: 'x',
+          clientSecret: 'x',
+          clientAuth: 'client_secret_basic',
+          par: false,
+        });
+      }
+      const { client, secret } = await t.broker.accounts.createClient({ accountId: a.id });
+      return getToken(t.base, client.clientId, secret);
+    };
+    const post = (tok: string, body: unknown) => call(t.base, 'POST', '/auth/rest/sessions', { token: tok, body });
+
+    it('refuses at create time a provider the account has not configured, naming allowedProviders', async () => {
+      const tok = await accountWith(['idporten']);
+      const before = await countSessions();
+      const res = await post(tok, validSessionRequest({ allowedProviders: ['idporten', 'ansattporten'] }));
+      const err = assertApiError(res, 400, 'invalid_request_parameter');
+      assert.deepEqual(
+        err.invalidParams.map((p: { name: string }) => p.name),
+        ['allowedProviders'],
+      );
+      assert.match(err.invalidParams[0].reason, /ansattporten is not configured for this account/);
+      assert.equal(await countSessions(), before, 'nothing stored');
+      assert.equal((await post(tok, validSessionRequest({ allowedProviders: ['idporten'] }))).status, 200, 'the configured one works');
+    });
+
+    it('refuses a session without allowedProviders when the account has no provider at all', async () => {
+      const tok = await accountWith([]);
+      const res = await post(tok, validSessionRequest({ allowedProviders: undefined }));
+      const err = assertApiError(res, 400, 'invalid_request_parameter');
+      assert.equal(err.invalidParams[0].name, 'allowedProviders');
+      assert.match(err.invalidParams[0].reason, /no identity provider is configured/);
+    });
+  });
+
   describe('idempotency', () => {
     it('returns the same session for the same key and body, in any key order', async () => {
       const key = `k-${Date.now()}`;
@@ -269,6 +311,7 @@ describe('sessions API', () => {
 
     it('scopes keys to the account', async () => {
       const other = await t.broker.accounts.createAccount({ name: 'Other', callbackDomains: ['example.com', 'localhost'] });
+      await configureTestProviders(t.broker, other.id);
       const { client, secret } = await t.broker.accounts.createClient({ accountId: other.id });
       const otherToken = await getToken(t.base, client.clientId, secret);
       const key = `shared-${Date.now()}`;
@@ -322,7 +365,7 @@ describe('sessions API', () => {
       const expired = await call(t.base, 'GET', `/auth/rest/sessions/${s.id}`, { token });
       assert.equal(expired.body.status, 'EXPIRED');
       assertApiError(await call(t.base, 'POST', `/auth/rest/sessions/${s.id}/cancel`, { token }), 409, 'conflict');
-      const row = await t.broker.store.getSession(s.id);
+      const row = await t.broker.store.sessions.get(s.id);
       assert.equal(row?.status, 'CREATED', 'the stored row is untouched; expiry is read, not written');
     });
   });

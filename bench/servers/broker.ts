@@ -4,6 +4,7 @@ import { profileOnSignal } from './profiling.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createBroker } from '../../src/broker.ts';
 import { createLogger } from '../../src/log.ts';
+import { PROVIDERS } from '../../src/domain/providers/registry.ts';
 
 const port = Number(process.env.PORT);
 const schema = process.env.BENCH_SCHEMA;
@@ -18,17 +19,17 @@ const config = loadConfig({
 const broker = await createBroker(config, { schema, logger: createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn'), purge: false });
 const account = await broker.accounts.createAccount({ name: 'Bench', callbackDomains: ['localhost', '127.0.0.1'] });
 const { client, secret } = await broker.accounts.createClient({ accountId: account.id });
-if (process.env.SIM_ISSUER) {
-  for (const providerId of ['idporten', 'ansattporten']) {
-    await broker.providerConfigs.save(account.id, {
-      providerId,
-      issuer: process.env.SIM_ISSUER,
-      clientId: 'bench',
-      clientSecret: process.env.SIM_SECRET!,
-      clientAuth: 'client_secret_basic',
-      par: false,
-    });
-  }
+// Sessions may name only configured providers: without the simulator, a provider at a port nothing
+// listens on serves the create/get rows (they never start a journey).
+for (const p of PROVIDERS) {
+  await broker.providerConfigs.save(account.id, {
+    providerId: p.id,
+    issuer: process.env.SIM_ISSUER ?? 'http://127.0.0.1:9',
+    clientId: 'bench',
+    clientSecret: process.env.SIM_SECRET ?? 'unused',
+    clientAuth: 'client_secret_basic',
+    par: false,
+  });
 }
 profileOnSignal();
 await broker.app.listen({ port, host: '127.0.0.1' });

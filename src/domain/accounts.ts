@@ -1,9 +1,9 @@
 // Accounts and their API clients: creation, secrets, permissions, and client authentication.
 import { hashSecret, newAccountId, newClientId, newClientSecret, randomId, verifySecret } from '../crypto.ts';
-import { errors } from '../errors.ts';
-import type { Account, ApiClient, Store } from '../store/store.ts';
+import { errors } from '../errors/index.ts';
+import type { Account, ApiClient, Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
-import { TtlCache } from '../ttl-cache.ts';
+import { ExpiringCache } from '../shared/cache.ts';
 
 /**
  * How long a process trusts a client or account it read. Disabling a client, revoking a secret or removing
@@ -12,8 +12,8 @@ import { TtlCache } from '../ttl-cache.ts';
 export const DIRECTORY_CACHE_MS = 5000;
 
 export const PERMISSIONS = ['sessions'] as const;
-export type Permission = (typeof PERMISSIONS)[number];
 export const DEFAULT_TOKEN_LIFETIME = 600;
+export type AuthFailure = 'unknown client' | 'wrong secret' | 'client disabled';
 
 const DOMAIN_RE = /^(?=.{1,253}$)(localhost|(\d{1,3}\.){3}\d{1,3}|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}|[a-z0-9-]+)$/;
 
@@ -29,8 +29,8 @@ export class Accounts {
   readonly #store: Store;
   readonly #clock: Clock;
 
-  readonly #clients = new TtlCache<string, ApiClient>({ ttlMs: DIRECTORY_CACHE_MS, max: 10_000 });
-  readonly #accounts = new TtlCache<string, Account>({ ttlMs: DIRECTORY_CACHE_MS, max: 10_000 });
+  readonly #clients = new ExpiringCache<ApiClient>({ ttlMs: DIRECTORY_CACHE_MS, max: 10_000 });
+  readonly #accounts = new ExpiringCache<Account>({ ttlMs: DIRECTORY_CACHE_MS, max: 10_000 });
 
   constructor(store: Store, clock: Clock) {
     this.#store = store;
@@ -39,34 +39,36 @@ export class Accounts {
 
   /** An account for a hot path (session create), read through the short cache. */
   async findAccountCached(id: string): Promise<Account | null> {
-    return this.#accounts.getOrLoad(id, () => this.#store.getAccount(id));
+    return this.#accounts.getOrLoad(id, () => this.#store.accounts.get(id));
   }
 
-  createAccount(opts: { name: string; id?: string; callbackDomains?: string[] }): Promise<Account> {
+  async createAccount(opts: { name: string; id?: string; callbackDomains?: string[] }): Promise<Account> {
     const id = opts.id ?? newAccountId();
     if (!/^a-[A-Za-z0-9-]{4,60}$/.test(id)) throw errors.badRequest(`account id "${id}" must look like a-xxxx`);
-    return this.#store.createAccount({
+    const account = await this.#store.accounts.create({
       id,
       name: opts.name,
       callbackDomains: [...new Set((opts.callbackDomains ?? []).map(normaliseDomain))],
     });
+    if (!account) throw errors.conflict(`account ${id} already exists`);
+    return account;
   }
 
   async getAccount(id: string): Promise<Account> {
-    const a = await this.#store.getAccount(id);
+    const a = await this.#store.accounts.get(id);
     if (!a) throw errors.notFound(`account ${id} does not exist`);
     return a;
   }
 
   listAccounts(): Promise<Account[]> {
-    return this.#store.listAccounts();
+    return this.#store.accounts.list();
   }
 
   async addCallbackDomain(accountId: string, domain: string): Promise<Account> {
     const a = await this.getAccount(accountId);
     const d = normaliseDomain(domain);
     this.#accounts.delete(accountId);
-    return (await this.#store.setCallbackDomains(accountId, [...new Set([...a.callbackDomains, d])]))!;
+    return this.#setDomains(accountId, [...new Set([...a.callbackDomains, d])]);
   }
 
   async removeCallbackDomain(accountId: string, domain: string): Promise<Account> {
@@ -74,10 +76,16 @@ export class Accounts {
     const d = normaliseDomain(domain);
     if (!a.callbackDomains.includes(d)) throw errors.notFound(`${d} is not a callback domain of ${accountId}`);
     this.#accounts.delete(accountId);
-    return (await this.#store.setCallbackDomains(
+    return this.#setDomains(
       accountId,
       a.callbackDomains.filter((x) => x !== d),
-    ))!;
+    );
+  }
+
+  async #setDomains(accountId: string, domains: string[]): Promise<Account> {
+    const a = await this.#store.accounts.setCallbackDomains(accountId, domains);
+    if (!a) throw errors.notFound(`account ${accountId} does not exist`);
+    return a;
   }
 
   /** Creates a client and returns its secret; the secret is stored only as a hash and never shown again. */
@@ -104,7 +112,7 @@ export class Accounts {
     const clientId = opts.clientId ?? newClientId();
     if (!/^[A-Za-z0-9._~-]{3,100}$/.test(clientId))
       throw errors.badRequest(`client id "${clientId}" may hold only letters, digits and ._~-`);
-    const client = await this.#store.createClient({
+    const client = await this.#store.clients.create({
       clientId,
       accountId: opts.accountId,
       name: opts.name ?? clientId,
@@ -112,58 +120,58 @@ export class Accounts {
       tokenLifetime,
       secret: secretRecord(secret),
     });
+    if (!client) throw errors.conflict(`API client ${clientId} already exists`);
     return { client, secret };
   }
 
   listClients(accountId?: string): Promise<ApiClient[]> {
-    return this.#store.listClients(accountId);
+    return this.#store.clients.list(accountId);
   }
 
   async getClient(clientId: string): Promise<ApiClient> {
-    const c = await this.#store.getClient(clientId);
+    const c = await this.#store.clients.get(clientId);
     if (!c) throw errors.notFound(`API client ${clientId} does not exist`);
     return c;
   }
 
   async setClientDisabled(clientId: string, disabled: boolean): Promise<void> {
     this.#clients.delete(clientId);
-    if (!(await this.#store.setClientDisabled(clientId, disabled))) throw errors.notFound(`API client ${clientId} does not exist`);
+    if (!(await this.#store.clients.setDisabled(clientId, disabled))) throw errors.notFound(`API client ${clientId} does not exist`);
   }
 
   async addClientSecret(clientId: string): Promise<{ secretId: string; secret: string }> {
     await this.getClient(clientId);
     const secret = newClientSecret();
     const rec = secretRecord(secret);
-    await this.#store.addClientSecret(clientId, rec);
+    await this.#store.clients.addSecret(clientId, rec);
     this.#clients.delete(clientId);
     return { secretId: rec.id, secret };
   }
 
   async revokeClientSecret(clientId: string, secretId: string): Promise<void> {
     this.#clients.delete(clientId);
-    if (!(await this.#store.revokeClientSecret(clientId, secretId, this.#clock.now()))) {
+    if (!(await this.#store.clients.revokeSecret(clientId, secretId, this.#clock.now()))) {
       throw errors.notFound(`no live secret ${secretId} on API client ${clientId}`);
     }
   }
 
   async setFixedClientSecret(clientId: string, secret: string): Promise<void> {
     this.#clients.delete(clientId);
-    await this.#store.replaceClientSecrets(clientId, secretRecord(secret));
+    await this.#store.clients.replaceSecrets(clientId, secretRecord(secret));
   }
 
   /**
-   * Authenticates an API client. Every failure is the same invalid_client to the caller; the reason is
-   * returned separately for the log (never the secret).
+   * Authenticates an API client. A failure is a result with the reason for the log (never the secret);
+   * the caller answers every failure alike, so the reason does not reach the client.
    */
-  async authenticate(clientId: string, secret: string): Promise<ApiClient> {
-    const client = await this.#clients.getOrLoad(clientId, () => this.#store.getClient(clientId));
-    const fail = (reason: string) => Object.assign(errors.oauth(401, 'invalid_client', 'Client authentication failed.'), { reason });
-    if (!client) throw fail('unknown client');
+  async authenticate(clientId: string, secret: string): Promise<{ ok: true; client: ApiClient } | { ok: false; reason: AuthFailure }> {
+    const client = await this.#clients.getOrLoad(clientId, () => this.#store.clients.get(clientId));
+    if (!client) return { ok: false, reason: 'unknown client' };
     // Compare against every live secret, so the time taken does not reveal which one matched.
     let ok = false;
     for (const s of client.secrets) if (s.revokedAt === null && verifySecret(secret, s.hash)) ok = true;
-    if (!ok) throw fail('wrong secret');
-    if (client.disabled) throw fail('client disabled');
-    return client;
+    if (!ok) return { ok: false, reason: 'wrong secret' };
+    if (client.disabled) return { ok: false, reason: 'client disabled' };
+    return { ok: true, client };
   }
 }

@@ -2,10 +2,10 @@
 // Signicat's SDK expects. Signing and validation are jose's; this file only chooses the claims.
 import { CompactSign, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { errors } from '../errors.ts';
-import type { ApiClient } from '../store/store.ts';
+import { errors, isAppError } from '../errors/index.ts';
+import type { ApiClient } from '../store/index.ts';
 import type { Clock } from './clock.ts';
-import { TtlCache } from '../ttl-cache.ts';
+import { ExpiringCache } from '../shared/cache.ts';
 import { ACCESS_TOKEN_ALG, type KeyRing } from './keys.ts';
 
 export const API_SCOPE = 'signicat-api';
@@ -31,7 +31,7 @@ export class AccessTokens {
   readonly #clock: Clock;
 
   /** Tokens already verified, until they expire (at most a minute): a bearer is verified once per process. */
-  readonly #verified = new TtlCache<string, AccessTokenClaims & { exp: number }>({ ttlMs: 60_000, max: 20_000 });
+  readonly #verified = new ExpiringCache<AccessTokenClaims & { exp: number }>({ ttlMs: 60_000, max: 20_000 });
 
   constructor(keys: KeyRing, issuer: string, clock: Clock) {
     this.#keys = keys;
@@ -48,8 +48,7 @@ export class AccessTokens {
     if (requested === undefined || requested.trim() === '') return API_SCOPE;
     const asked = requested.split(' ').filter(Boolean);
     const unknown = asked.filter((s) => s !== API_SCOPE);
-    if (unknown.length > 0)
-      throw errors.oauth(400, 'invalid_scope', `Unknown scope: ${unknown.join(' ')}. The only scope is ${API_SCOPE}.`);
+    if (unknown.length > 0) throw errors.invalidScope(`Unknown scope: ${unknown.join(' ')}. The only scope is ${API_SCOPE}.`);
     return API_SCOPE;
   }
 
@@ -108,7 +107,7 @@ export class AccessTokens {
       if (e instanceof joseErrors.JWTExpired) throw errors.invalidToken('The access token has expired.');
       if (e instanceof joseErrors.JWSSignatureVerificationFailed) throw errors.invalidToken('The access token signature is not valid.');
       if (e instanceof joseErrors.JWTClaimValidationFailed) throw errors.invalidToken(`The access token is not valid here (${e.claim}).`);
-      if (e instanceof Error && 'code' in e && e.code === 'invalid_token') throw e;
+      if (isAppError(e)) throw e;
       throw errors.invalidToken('The access token is malformed or not valid.');
     }
     const scope = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
@@ -119,7 +118,7 @@ export class AccessTokens {
       throw errors.invalidToken('The access token lacks account_id or client_id.');
     const permissions = Array.isArray(payload.permissions) ? payload.permissions.filter((p): p is string => typeof p === 'string') : [];
     const claims = { clientId, accountId, scope, permissions };
-    this.#verified.set(token, { ...claims, exp: payload.exp! });
+    this.#verified.set(token, { ...claims, exp: payload.exp ?? 0 });
     return claims;
   }
 }

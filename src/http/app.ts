@@ -1,29 +1,16 @@
-// The Fastify instance: request ids, logging, metrics, and the one error handler that maps the internal
-// error model to each route's dialect. Routes are registered by the composition root (src/broker.ts).
+// The Fastify instance: request ids, logging, metrics and security headers. Errors outside any API style's
+// plugin (health, unknown routes) are answered as Signicat's error object; each API style installs its own
+// handler in its plugin (src/http/errors.ts). Routes are registered by the composition root (src/broker.ts).
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Logger } from 'pino';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { randomUUID } from 'node:crypto';
-import { errors, type AppError } from '../errors.ts';
-import { PAGE_CSP } from '../pages/render.ts';
-import { apiErrorBody, oauthErrorBody, toAppError, type ErrorDialect } from './error-mapping.ts';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** How errors on this route are spoken: Signicat's object, RFC 6749, or an HTML page. */
-    dialect?: ErrorDialect;
-    /** Reasons for body fields the schema refuses as unknown, by dotted name. */
-    fieldReasons?: Record<string, string>;
-  }
-}
-
-export type PageErrorRenderer = (err: AppError, request: FastifyRequest) => string;
+import { useApiErrors } from './errors.ts';
 
 export interface AppOptions {
   logger: Logger;
   trustProxy: boolean;
-  renderErrorPage: PageErrorRenderer;
   bodyLimit?: number;
 }
 
@@ -91,33 +78,8 @@ export function createApp(opts: AppOptions): FastifyInstance {
     done();
   });
 
-  app.setErrorHandler((err, request, reply) =>
-    sendError(toAppError(err, request.routeOptions.config?.fieldReasons), request, reply, opts.renderErrorPage, err),
-  );
-  app.setNotFoundHandler((request, reply) =>
-    sendError(errors.notFound(`No route ${request.method} ${request.url.split('?')[0]}.`), request, reply, opts.renderErrorPage),
-  );
+  useApiErrors(app, { notFound: true });
   return app;
-}
-
-function sendError(err: AppError, request: FastifyRequest, reply: FastifyReply, renderPage: PageErrorRenderer, cause?: unknown) {
-  if (err.status >= 500) request.log.error({ err: cause ?? err }, 'request failed');
-  else request.log.info({ code: err.code, status: err.status, reason: (err as { reason?: string }).reason }, err.detail);
-  const dialect = request.routeOptions.config?.dialect ?? (request.url.startsWith('/auth/rest') ? 'api' : undefined);
-  reply.status(err.status);
-  if (dialect === 'oauth') {
-    if (err.status === 401) reply.header('www-authenticate', 'Basic realm="eidgate"');
-    return reply.header('cache-control', 'no-store').send(oauthErrorBody(err));
-  }
-  if (dialect === 'page') {
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('content-security-policy', PAGE_CSP)
-      .header('cache-control', 'no-store')
-      .send(renderPage(err, request));
-  }
-  if (err.code === 'invalid_token') reply.header('www-authenticate', 'Bearer error="invalid_token"');
-  return reply.type('application/json; charset=utf-8').send(apiErrorBody(err, request.id));
 }
 
 declare module 'fastify' {

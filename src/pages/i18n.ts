@@ -1,6 +1,8 @@
 // Page texts in the three languages the hosted pages speak. A session language outside these falls back
 // to English, as Signicat's does; `no` is Norwegian Bokmål.
-export type PageLang = 'nb' | 'nn' | 'en';
+import type { PageLang } from '../model/languages.ts';
+
+export type { PageLang };
 
 export function pageLang(language: string | undefined): PageLang {
   const l = (language ?? '').toLowerCase();
@@ -49,11 +51,6 @@ const T = {
     en: 'This login was started in another browser. Start again from the service.',
   },
   skip: { nb: 'Hopp til hovedinnhold', nn: 'Hopp til hovudinnhald', en: 'Skip to main content' },
-  idporten: {
-    nb: 'ID-porten (MinID, BankID, Buypass, Commfides)',
-    nn: 'ID-porten (MinID, BankID, Buypass, Commfides)',
-    en: 'ID-porten (MinID, BankID, Buypass, Commfides)',
-  },
   unavailableTitle: { nb: 'Innlogging er ikke tilgjengelig', nn: 'Innlogging er ikkje tilgjengeleg', en: 'Login is not available' },
   unavailableBody: {
     nb: 'Tjenesten har ingen innloggingsmetode som kan brukes nå. Prøv igjen senere.',
@@ -77,7 +74,6 @@ const T = {
   devChooser: { nb: 'Logg inn med valg av metode', nn: 'Logg inn med val av metode', en: 'Log in with a choice of method' },
   devResult: { nb: 'Resultat', nn: 'Resultat', en: 'Result' },
   devAgain: { nb: 'Prøv igjen', nn: 'Prøv igjen', en: 'Try again' },
-  ansattporten: { nb: 'Ansattporten (som ansatt)', nn: 'Ansattporten (som tilsett)', en: 'Ansattporten (as an employee)' },
 } satisfies Record<string, Record<PageLang, string>>;
 
 export type TextKey = keyof typeof T;

@@ -5,15 +5,13 @@ import { t, type PageLang } from './i18n.ts';
 export interface ChooserState {
   lang: PageLang;
   sessionId: string;
-  providers: { id: string; label: string }[];
+  /** Each provider with its name per language, from the provider registry. */
+  providers: { id: string; labels: Readonly<Record<PageLang, string>> }[];
 }
-
-const providerLabel = (lang: PageLang, id: string, fallback: string) =>
-  id === 'idporten' ? t(lang, 'idporten') : id === 'ansattporten' ? t(lang, 'ansattporten') : fallback;
 
 export function chooserPage(s: ChooserState): string {
   const buttons = s.providers
-    .map((p) => `<button type="submit" name="provider" value="${esc(p.id)}">${esc(providerLabel(s.lang, p.id, p.label))}</button>`)
+    .map((p) => `<button type="submit" name="provider" value="${esc(p.id)}">${esc(p.labels[s.lang])}</button>`)
     .join('\n');
   return layout(
     s.lang,
@@ -37,7 +35,8 @@ function withLink(lang: PageLang, title: string, body: string, href: string | un
   return layout(lang, title, `<p>${esc(body)}</p>\n${link}`);
 }
 
-export const expiredPage = (lang: PageLang, callback: string) => withLink(lang, t(lang, 'expiredTitle'), t(lang, 'expiredBody'), callback);
+export const expiredPage = (lang: PageLang, callback: string | undefined) =>
+  withLink(lang, t(lang, 'expiredTitle'), t(lang, 'expiredBody'), callback);
 export const finishedPage = (lang: PageLang, callback: string | undefined) =>
   withLink(lang, t(lang, 'finishedTitle'), t(lang, 'finishedBody'), callback);
 export const otherBrowserPage = (lang: PageLang) => withLink(lang, t(lang, 'otherBrowserTitle'), t(lang, 'otherBrowser'), undefined);

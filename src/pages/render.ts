@@ -1,22 +1,12 @@
 // Hosted pages as pure functions of state: (state, language) → HTML. No scripts; styles come from one
 // same-origin stylesheet, so the Content-Security-Policy can forbid everything inline.
-import type { FastifyRequest } from 'fastify';
-import type { AppError } from '../errors.ts';
+import type { AppError } from '../errors/index.ts';
 import { langFromHeader, t, type PageLang } from './i18n.ts';
-
-export const PAGE_CSP = [
-  "default-src 'none'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
 
 export const STYLESHEET_PATH = '/assets/eidgate.css';
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
 export function layout(lang: PageLang, title: string, body: string): string {
@@ -49,7 +39,8 @@ export function errorPage(lang: PageLang, status: number, traceId: string, messa
   );
 }
 
-export function renderErrorPage(err: AppError, request: FastifyRequest): string {
+/** The page for an error on a hosted page, in the language the browser asks for. */
+export function renderErrorPage(err: AppError, request: { id: string; headers: { 'accept-language'?: string | undefined } }): string {
   return errorPage(langFromHeader(request.headers['accept-language']), err.status, request.id);
 }
 

@@ -46,7 +46,7 @@ const T = {
 
 export const SIM_STYLESHEET_PATH = '/static/simulator.css';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function layout(lang: SimLang, title: string, body: string): string {
   return `<!doctype html>

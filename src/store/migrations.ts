@@ -78,11 +78,11 @@ CREATE TABLE provider_configs (
   },
 ];
 
-const LOCK_KEY = 0x6569_6467; // "eidg"
+import { LOCKS } from './locks.ts';
 
 export async function migrate(sql: Sql): Promise<number[]> {
   return sql.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.migrations]);
     await tx.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
     );

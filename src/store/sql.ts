@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 
 export interface Sql {
   readonly kind: 'pglite' | 'postgres';
-  query<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Rows typed by the caller: each query module declares its row type once, beside its SQL. */
+  query<T extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -56,7 +57,10 @@ async function openPostgres(url: string, schema: string | undefined, max: number
   const statementNames = new Map<string, string>();
   const prepared = (text: string, values: unknown[]): pg.QueryConfig => {
     let name = statementNames.get(text);
-    if (!name) statementNames.set(text, (name = `eidgate_${statementNames.size}`));
+    if (!name) {
+      name = `eidgate_${statementNames.size}`;
+      statementNames.set(text, name);
+    }
     return { name, text, values };
   };
   const run = async <T>(c: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<T[]> =>

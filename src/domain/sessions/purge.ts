@@ -1,7 +1,7 @@
 // Deletes sessions that finished or expired more than the retention period ago. Runs in every process;
 // the store's DELETE … SKIP LOCKED makes concurrent runs share the work instead of colliding.
 import type { Logger } from 'pino';
-import type { Store } from '../../store/store.ts';
+import type { Store } from '../../store/index.ts';
 import type { Clock } from '../clock.ts';
 
 const BATCH = 1000;
@@ -26,10 +26,11 @@ export class Purger {
     const cutoff = new Date(this.#clock.now().getTime() - this.#retentionSeconds * 1000);
     let total = 0;
     for (;;) {
-      const n = await this.#store.purgeSessions(cutoff, BATCH);
+      const n = await this.#store.sessions.purge(cutoff, BATCH);
       total += n;
       if (n < BATCH) break;
     }
+    await this.#store.idempotency.deleteCreatedBefore(cutoff);
     if (total > 0) this.#log.info({ purged: total }, 'purged finished sessions');
     return total;
   }

@@ -1,8 +1,8 @@
 // Liveness, readiness and Prometheus metrics.
 import type { FastifyInstance } from 'fastify';
-import { apiErrorBody } from '../error-mapping.ts';
-import { errors } from '../../errors.ts';
-import type { Store } from '../../store/store.ts';
+import { errors } from '../errors/index.ts';
+import type { Store } from '../store/index.ts';
+import { sendApiError } from './errors.ts';
 
 export async function healthRoutes(app: FastifyInstance, deps: { store: Store }): Promise<void> {
   app.get('/healthz', { schema: { tags: ['Operations'], summary: 'Liveness: 200 while the process serves' } }, async () => ({
@@ -14,10 +14,7 @@ export async function healthRoutes(app: FastifyInstance, deps: { store: Store })
       return { status: 'ready', store: deps.store.kind };
     } catch (e) {
       request.log.warn({ err: e }, 'store not ready');
-      return reply
-        .status(503)
-        .type('application/problem+json')
-        .send(apiErrorBody(errors.unavailable('The store does not answer.'), request.id));
+      return sendApiError(errors.unavailable('The store does not answer.'), request, reply);
     }
   });
   app.get('/metrics', { schema: { tags: ['Operations'], summary: 'Prometheus metrics', hide: true } }, async (_req, reply) =>

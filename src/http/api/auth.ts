@@ -1,13 +1,25 @@
 // Bearer-token guard for the REST API: 401 for a token that is missing or not valid, 403 for a missing
 // permission. The verified claims ride on the request.
-import type { FastifyRequest } from 'fastify';
-import { errors } from '../errors.ts';
-import type { AccessTokenClaims, AccessTokens } from '../domain/tokens.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errors } from '../../errors/index.ts';
+import type { AccessTokenClaims, AccessTokens } from '../../domain/tokens.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    auth?: AccessTokenClaims;
+    /** The verified access token's claims; set by the guard, null before it (decorated once, see below). */
+    auth: AccessTokenClaims | null;
   }
+}
+
+/** Declares `request.auth` on the plugin, so Fastify keeps one request shape (Decorators.md). */
+export function decorateAuth(app: FastifyInstance): void {
+  app.decorateRequest('auth', null);
+}
+
+/** The claims of a request that passed the guard. */
+export function authOf(request: FastifyRequest): AccessTokenClaims {
+  if (!request.auth) throw errors.invalidToken('An Authorization: Bearer <access token> header is required.');
+  return request.auth;
 }
 
 export function requirePermission(tokens: AccessTokens, permission: string) {

@@ -1,10 +1,16 @@
-// The Authentication REST API at Signicat's paths. Thin: authenticate, validate by schema, call the domain.
-import type { FastifyInstance } from 'fastify';
-import { requirePermission } from '../auth.ts';
-import { errors } from '../../errors.ts';
-import type { SessionRequest, Sessions } from '../../domain/sessions/sessions.ts';
+// The Authentication REST API at Signicat's paths. Thin: authenticate, validate by schema, call the domain,
+// present the session. Errors in this plugin are Signicat's error object.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Sessions } from '../../domain/sessions/sessions.ts';
 import type { AccessTokens } from '../../domain/tokens.ts';
-import { UNSUPPORTED_REQUEST_FIELDS, apiErrorSchema, sessionRequestSchema, sessionResponseSchema } from '../schemas/session.ts';
+import { errors } from '../../errors/index.ts';
+import type { SessionRequest } from '../../model/session.ts';
+import type { SessionRecord } from '../../store/index.ts';
+import { useApiErrors } from '../errors.ts';
+import { PATHS, type Urls } from '../paths.ts';
+import { authOf, decorateAuth, requirePermission } from './auth.ts';
+import { apiErrorSchema, sessionRequestSchema, sessionResponseSchema, UNSUPPORTED_REQUEST_FIELDS } from './schemas.ts';
+import { presentSession, type SessionView } from './session-presenter.ts';
 
 const accountQuery = {
   type: 'object',
@@ -19,18 +25,28 @@ const errorResponses = Object.fromEntries([400, 401, 403, 404, 409, 413, 415, 42
 
 type AccountQuery = { 'signicat-accountId'?: string };
 
-export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sessions; tokens: AccessTokens }): Promise<void> {
+export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sessions; tokens: AccessTokens; urls: Urls }): Promise<void> {
+  useApiErrors(app);
+  decorateAuth(app);
   app.addSchema(apiErrorSchema);
   app.addSchema(sessionResponseSchema);
   app.addSchema(sessionRequestSchema);
-  const guard = requirePermission(deps.tokens, 'sessions');
+  app.addHook('onRequest', requirePermission(deps.tokens, 'sessions'));
   const security = [{ bearerAuth: [] }];
 
+  const accountOf = (request: FastifyRequest<{ Querystring: AccountQuery }>) =>
+    deps.sessions.resolveAccount(authOf(request).accountId, request.query['signicat-accountId']);
+  const present = (s: SessionRecord): SessionView =>
+    presentSession(s, {
+      status: deps.sessions.statusOf(s),
+      authenticationUrl: deps.urls.authentication(s.id),
+      identity: deps.sessions.openIdentity(s),
+    });
+
   app.post<{ Body: SessionRequest; Querystring: AccountQuery; Headers: { 'idempotency-key'?: string } }>(
-    '/auth/rest/sessions',
+    PATHS.sessions,
     {
-      config: { dialect: 'api', fieldReasons: UNSUPPORTED_REQUEST_FIELDS },
-      onRequest: guard,
+      config: { fieldReasons: UNSUPPORTED_REQUEST_FIELDS },
       schema: {
         tags: ['Sessions'],
         summary: 'Create a new session',
@@ -52,18 +68,15 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
       },
     },
     async (request) => {
-      const accountId = deps.sessions.resolveAccount(request.auth!.accountId, request.query['signicat-accountId']);
-      const { view, replayed } = await deps.sessions.create(accountId, request.body, request.headers['idempotency-key']);
-      request.log.info({ sessionId: view.id, replayed }, 'session created');
-      return view;
+      const { session, replayed } = await deps.sessions.create(accountOf(request), request.body, request.headers['idempotency-key']);
+      request.log.info({ sessionId: session.id, replayed }, 'session created');
+      return present(session);
     },
   );
 
   app.get<{ Params: { id: string }; Querystring: AccountQuery }>(
-    '/auth/rest/sessions/:id',
+    PATHS.session,
     {
-      config: { dialect: 'api' },
-      onRequest: guard,
       schema: {
         tags: ['Sessions'],
         summary: 'Get session status',
@@ -73,17 +86,12 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
         response: { 200: { $ref: 'Session#' }, ...errorResponses },
       },
     },
-    async (request) => {
-      const accountId = deps.sessions.resolveAccount(request.auth!.accountId, request.query['signicat-accountId']);
-      return deps.sessions.get(accountId, request.params.id);
-    },
+    async (request) => present(await deps.sessions.requireForAccount(accountOf(request), request.params.id)),
   );
 
   app.post<{ Params: { id: string }; Querystring: AccountQuery }>(
-    '/auth/rest/sessions/:id/cancel',
+    PATHS.cancelSession,
     {
-      config: { dialect: 'api' },
-      onRequest: guard,
       schema: {
         tags: ['Sessions'],
         summary: 'Cancel an authentication session',
@@ -95,19 +103,20 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
       },
     },
     async (request) => {
-      const accountId = deps.sessions.resolveAccount(request.auth!.accountId, request.query['signicat-accountId']);
-      const view = await deps.sessions.cancel(accountId, request.params.id);
-      request.log.info({ sessionId: view.id }, 'session cancelled');
-      return view;
+      const session = await deps.sessions.cancel(accountOf(request), request.params.id);
+      request.log.info({ sessionId: session.id }, 'session cancelled');
+      return present(session);
     },
   );
+}
 
-  // Other methods on the API paths are the caller's mistake, answered in the API's error format.
-  for (const url of ['/auth/rest/sessions', '/auth/rest/sessions/:id', '/auth/rest/sessions/:id/cancel']) {
+/** Other methods on the API paths are the caller's mistake, answered in the API's error format (no token needed). */
+export async function methodNotAllowedRoutes(app: FastifyInstance): Promise<void> {
+  useApiErrors(app);
+  for (const url of [PATHS.sessions, PATHS.session, PATHS.cancelSession]) {
     app.route({
       method: ['PUT', 'PATCH', 'DELETE'],
       url,
-      config: { dialect: 'api' },
       schema: { hide: true },
       handler: async (request) => {
         throw errors.methodNotAllowed(`${request.method} is not allowed on ${url}.`);

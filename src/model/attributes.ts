@@ -1,4 +1,5 @@
 // Subject attributes a session may request, and the shape each takes in `subject` (Signicat's names).
+// Which provider delivers which attribute is declared in the provider registry.
 
 export const ATTRIBUTES = [
   'nin',
@@ -31,10 +32,3 @@ export interface IdentityAttributes {
   idportenLoa?: string;
   idportenSub?: string;
 }
-
-export type Loa = 'low' | 'substantial' | 'high';
-export const LOA_ORDER: Record<Loa, number> = { low: 1, substantial: 2, high: 3 };
-
-/** Provider ids. Ansattporten is Digdir's sibling of ID-porten (same protocol), for logins as an employee. */
-export const PROVIDERS = ['idporten', 'ansattporten'] as const;
-export type ProviderId = (typeof PROVIDERS)[number];

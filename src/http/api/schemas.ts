@@ -1,9 +1,11 @@
 // JSON schemas of the sessions API: Fastify validates requests and serialises responses with them, and the
 // OpenAPI document is generated from them. Field names, types and enums follow Signicat's API.
-import { ATTRIBUTES, PROVIDERS } from '../../domain/sessions/attributes.ts';
-import { SESSION_STATUSES } from '../../domain/sessions/lifecycle.ts';
+import { DELIVERABLE_ATTRIBUTES, PROVIDERS } from '../../domain/providers/registry.ts';
+import { FLOWS, LOAS, MAX_SESSION_LIFETIME, SESSION_STATUSES } from '../../model/session.ts';
 
-export const MAX_SESSION_LIFETIME = 86400;
+const providerList = PROVIDERS.map(
+  (p) => `\`${p.id}\` (${p.flows.join(', ')}): ${p.description} Attributes: ${p.attributes.join(', ')}.`,
+).join('\n- ');
 
 const callbackUrl = {
   type: 'string',
@@ -38,22 +40,24 @@ export const sessionRequestSchema = {
   properties: {
     flow: {
       type: 'string',
-      enum: ['redirect', 'headless', 'embedded'],
+      enum: [...FLOWS],
       description: 'Only redirect is supported; headless and embedded are refused.',
     },
     requestedAttributes: {
       type: 'array',
       minItems: 1,
-      maxItems: ATTRIBUTES.length,
+      maxItems: DELIVERABLE_ATTRIBUTES.length,
       uniqueItems: true,
-      items: { type: 'string', enum: [...ATTRIBUTES] },
+      items: { type: 'string', enum: [...DELIVERABLE_ATTRIBUTES] },
+      description: "Which of the person's attributes `subject` returns; allowedProviders lists what each provider delivers.",
     },
     allowedProviders: {
       type: 'array',
       minItems: 1,
       maxItems: 10,
       uniqueItems: true,
-      items: { type: 'string', maxLength: 30, enum: [...PROVIDERS] },
+      items: { type: 'string', maxLength: 30, enum: PROVIDERS.map((p) => p.id) },
+      description: `The eIDs the person may choose from; absent means every one configured for the account. A provider the account has not configured is refused (400). Providers:\n- ${providerList}`,
     },
     callbackUrls,
     language: {
@@ -61,7 +65,7 @@ export const sessionRequestSchema = {
       pattern: '^[A-Za-z]{2}$',
       description: 'ISO 639-1. Pages exist in nb, nn and en (no means nb); others fall back to en.',
     },
-    requestedLoa: { type: 'string', enum: ['low', 'substantial', 'high'] },
+    requestedLoa: { type: 'string', enum: [...LOAS] },
     externalReference: { type: 'string', maxLength: 255, description: 'Returned as the externalReference parameter on the callback URLs.' },
     usageReference: { type: 'string', maxLength: 255 },
     sessionLifetime: {
@@ -105,7 +109,7 @@ export const sessionResponseSchema = {
         idportenSub: { type: 'string' },
       },
     },
-    loa: { type: 'string', enum: ['low', 'substantial', 'high'] },
+    loa: { type: 'string', enum: [...LOAS] },
     environment: { type: 'object', properties: { ipAddress: { type: 'string' }, userAgent: { type: 'string' } } },
     error: {
       type: 'object',

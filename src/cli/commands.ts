@@ -1,0 +1,191 @@
+// The CLI's commands, one entry each: how many positional arguments it takes and what it runs. Each
+// command validates its own options; values it cannot use are refused with exit code 1 (AppError).
+import type { Sealer } from '../crypto.ts';
+import type { Accounts } from '../domain/accounts.ts';
+import { systemClock } from '../domain/clock.ts';
+import { KeyRing } from '../domain/keys.ts';
+import { ProviderConfigs } from '../domain/providers/configs.ts';
+import type { Store } from '../store/index.ts';
+
+export class UsageError extends Error {}
+
+export interface CommandContext {
+  args: string[];
+  values: {
+    name?: string | undefined;
+    id?: string | undefined;
+    'callback-domain'?: string[] | undefined;
+    account?: string | undefined;
+    permission?: string[] | undefined;
+    'token-lifetime'?: string | undefined;
+    issuer?: string | undefined;
+    'client-id'?: string | undefined;
+    'client-secret'?: string | undefined;
+    'private-key-file'?: string | undefined;
+    'client-auth'?: string | undefined;
+    par?: string | undefined;
+  };
+  store: Store;
+  accounts: Accounts;
+  /** The sealing key, resolved only by commands that need it. */
+  sealer: () => Sealer;
+  /** Prints the result: JSON with --json, else the human line. */
+  out: (value: unknown, human: () => string) => void;
+}
+
+interface Command {
+  /** Number of positional arguments after the command's two words. */
+  args: number;
+  run(ctx: CommandContext, arg: (i: number) => string): Promise<void>;
+}
+
+const accountLine = (a: { id: string; callbackDomains: string[] }) =>
+  `${a.id} callback domains: ${a.callbackDomains.join(', ') || '(none)'}`;
+
+export const COMMANDS: Record<string, Command> = {
+  'accounts list': {
+    args: 0,
+    async run({ accounts, out }) {
+      const list = await accounts.listAccounts();
+      out(list, () => list.map((a) => `${a.id}\t${a.name}\t${a.callbackDomains.join(',')}`).join('\n') || '(no accounts)');
+    },
+  },
+  'accounts create': {
+    args: 0,
+    async run({ accounts, values, out }) {
+      if (!values.name) throw new UsageError('--name is required');
+      const a = await accounts.createAccount({ name: values.name, id: values.id, callbackDomains: values['callback-domain'] ?? [] });
+      out(a, () => `created account ${a.id}`);
+    },
+  },
+  'accounts add-domain': {
+    args: 2,
+    async run({ accounts, out }, arg) {
+      const a = await accounts.addCallbackDomain(arg(0), arg(1));
+      out(a, () => accountLine(a));
+    },
+  },
+  'accounts remove-domain': {
+    args: 2,
+    async run({ accounts, out }, arg) {
+      const a = await accounts.removeCallbackDomain(arg(0), arg(1));
+      out(a, () => accountLine(a));
+    },
+  },
+  'clients list': {
+    args: 0,
+    async run({ accounts, values, out }) {
+      const list = (await accounts.listClients(values.account)).map(({ secrets, ...c }) => ({
+        ...c,
+        secrets: secrets.map(({ hash: _hash, ...s }) => s),
+      }));
+      const live = (c: (typeof list)[number]) =>
+        c.secrets
+          .filter((s) => !s.revokedAt)
+          .map((s) => `${s.id}(${s.hint}…)`)
+          .join(' ');
+      out(
+        list,
+        () =>
+          list
+            .map(
+              (c) =>
+                `${c.clientId}\t${c.accountId}\t${c.disabled ? 'disabled' : 'enabled'}\t${c.permissions.join(',')}\tsecrets: ${live(c)}`,
+            )
+            .join('\n') || '(no clients)',
+      );
+    },
+  },
+  'clients create': {
+    args: 0,
+    async run({ accounts, values, out }) {
+      if (!values.account) throw new UsageError('--account is required');
+      const lifetime = values['token-lifetime'] === undefined ? undefined : Number(values['token-lifetime']);
+      const { client, secret } = await accounts.createClient({
+        accountId: values.account,
+        name: values.name,
+        permissions: values.permission,
+        tokenLifetime: lifetime,
+      });
+      out(
+        {
+          clientId: client.clientId,
+          accountId: client.accountId,
+          clientSecret: secret,
+          permissions: client.permissions,
+          tokenLifetime: client.tokenLifetime,
+        },
+        () => `created API client\n  client_id:     ${client.clientId}\n  client_secret: ${secret}\n  (the secret is shown only now)`,
+      );
+    },
+  },
+  'clients disable': { args: 1, run: (ctx, arg) => setDisabled(ctx, arg(0), true) },
+  'clients enable': { args: 1, run: (ctx, arg) => setDisabled(ctx, arg(0), false) },
+  'secrets add': {
+    args: 1,
+    async run({ accounts, out }, arg) {
+      const s = await accounts.addClientSecret(arg(0));
+      out({ clientId: arg(0), ...s }, () => `added secret ${s.secretId} to ${arg(0)}\n  client_secret: ${s.secret}\n  (shown only now)`);
+    },
+  },
+  'secrets revoke': {
+    args: 2,
+    async run({ accounts, out }, arg) {
+      await accounts.revokeClientSecret(arg(0), arg(1));
+      out({ clientId: arg(0), secretId: arg(1), revoked: true }, () => `revoked ${arg(1)}`);
+    },
+  },
+  'keys list': {
+    args: 0,
+    async run({ store, out }) {
+      const list = (await store.signingKeys.list()).map((k) => ({
+        kid: k.kid,
+        alg: k.alg,
+        createdAt: k.createdAt,
+        retiredAt: k.retiredAt,
+      }));
+      out(list, () => list.map((k) => `${k.kid}\t${k.alg}\t${k.retiredAt ? `retired ${k.retiredAt.toISOString()}` : 'live'}`).join('\n'));
+    },
+  },
+  'keys rotate': {
+    args: 0,
+    async run({ store, sealer, out }) {
+      const keys = new KeyRing(store, sealer(), systemClock);
+      await keys.init();
+      const r = await keys.rotate();
+      out(
+        r,
+        () =>
+          `new signing key ${r.kid}; retired ${r.retired.join(', ') || 'none'}; deleted ${r.deleted} old key(s). Running brokers pick it up within 30 s.`,
+      );
+    },
+  },
+  'providers list': {
+    args: 1,
+    async run({ store, accounts, sealer, out }, arg) {
+      await accounts.getAccount(arg(0));
+      const list = await new ProviderConfigs(store, sealer()).list(arg(0));
+      out(list, () => list.map((p) => `${p.providerId}\t${p.issuer}\t${p.clientId}\t${p.clientAuth}\tpar=${p.par}`).join('\n') || '(none)');
+    },
+  },
+  'providers set': {
+    args: 2,
+    async run({ store, accounts, sealer, values, out }, arg) {
+      await accounts.getAccount(arg(0));
+      const saved = await new ProviderConfigs(store, sealer()).setFromCli(arg(0), arg(1), {
+        issuer: values.issuer,
+        clientId: values['client-id'],
+        clientSecret: values['client-secret'],
+        privateKeyFile: values['private-key-file'],
+        clientAuth: values['client-auth'],
+        par: values.par,
+      });
+      out(saved, () => `${arg(1)} for ${arg(0)}: ${saved.issuer} as ${saved.clientId} (${saved.clientAuth}, par=${saved.par})`);
+    },
+  },
+};
+
+async function setDisabled({ accounts, out }: CommandContext, clientId: string, disabled: boolean): Promise<void> {
+  await accounts.setClientDisabled(clientId, disabled);
+  out({ clientId, disabled }, () => `${clientId} ${disabled ? 'disabled' : 'enabled'}`);
+}

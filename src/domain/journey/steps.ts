@@ -1,0 +1,143 @@
+// The named steps a journey is made of. Each is small, does one check or one write, and says in its header
+// the rule it enforces. They return either a value to go on with or the JourneyStep to answer with, so the
+// journeys in ./journeys.ts read as short pipelines.
+import type { Logger } from 'pino';
+import { sha256 } from '../../crypto.ts';
+import { isFinal } from '../../model/session.ts';
+import { originsOf } from '../../shared/url.ts';
+import type { SessionRecord } from '../../store/index.ts';
+import { ProviderFailure, type ProviderAdapter } from '../providers/adapter.ts';
+import type { ProviderConfig, ProviderConfigs } from '../providers/configs.ts';
+import { findProvider, type ProviderDefinition } from '../providers/registry.ts';
+import type { Sessions } from '../sessions/sessions.ts';
+
+/** What a page needs of the session: never the raw row or anything sealed. */
+export interface SessionSummary {
+  id: string;
+  language: string | undefined;
+  /** Origins of the session's callback URLs: the only places a form on our pages may lead to. */
+  callbackOrigins: string[];
+}
+
+export interface ProviderChoice {
+  id: string;
+  labels: ProviderDefinition['labels'];
+}
+
+/** What the person should see or where they should go next. */
+export type JourneyStep =
+  | { kind: 'redirect'; url: string /** Set when a journey to a provider starts: the session it is for. */; journeySession?: string }
+  | { kind: 'choose'; session: SessionSummary; providers: ProviderChoice[]; formTargets: string[] }
+  | { kind: 'not_found' }
+  | { kind: 'expired'; session: SessionSummary; callback: string | undefined }
+  | { kind: 'finished'; session: SessionSummary; callback: string | undefined }
+  | { kind: 'other_browser'; session: SessionSummary }
+  | { kind: 'unavailable'; session: SessionSummary };
+
+export interface UsableProvider {
+  id: string;
+  definition: ProviderDefinition;
+  adapter: ProviderAdapter;
+  config: ProviderConfig;
+}
+
+export interface StepContext {
+  sessions: Sessions;
+  configs: ProviderConfigs;
+  adapters: ReadonlyMap<string, ProviderAdapter>;
+  log: Logger;
+}
+
+export const summarize = (s: SessionRecord): SessionSummary => ({
+  id: s.id,
+  language: s.request.language,
+  callbackOrigins: originsOf([s.request.callbackUrls.success, s.request.callbackUrls.abort, s.request.callbackUrls.error]),
+});
+
+/** The browser id as stored: a hash, so the row never holds the cookie value itself. */
+export const browserBindingOf = (browser: string): string => sha256(browser);
+
+/**
+ * rejectClosed — a finished or expired session is never started again, and a session bound to another
+ * browser cannot be continued from this one (a forwarded link cannot take over someone else's login).
+ */
+export function rejectClosed(ctx: StepContext, s: SessionRecord, browser: string | undefined): JourneyStep | undefined {
+  const status = ctx.sessions.statusOf(s);
+  if (status === 'EXPIRED') return { kind: 'expired', session: summarize(s), callback: ctx.sessions.callbackFor(s) };
+  if (isFinal(status)) return { kind: 'finished', session: summarize(s), callback: ctx.sessions.callbackFor(s) };
+  if (s.browserBinding && (!browser || s.browserBinding !== browserBindingOf(browser)))
+    return { kind: 'other_browser', session: summarize(s) };
+  return undefined;
+}
+
+/** loadOpen — the session named in the URL, still open and on this browser; or the page that says why not. */
+export async function loadOpen(ctx: StepContext, sessionId: string, browser: string): Promise<SessionRecord | JourneyStep> {
+  const s = await ctx.sessions.find(sessionId);
+  if (!s) return { kind: 'not_found' };
+  return rejectClosed(ctx, s, browser) ?? s;
+}
+
+/** whereItStands — after a lost race (double submit, replay), show the session as it now is. */
+export async function whereItStands(ctx: StepContext, sessionId: string, browser: string | undefined): Promise<JourneyStep> {
+  const now = await ctx.sessions.find(sessionId);
+  return (now && rejectClosed(ctx, now, browser)) ?? { kind: 'not_found' };
+}
+
+/** usableProviders — of the providers the session allows, those this account has configured, in registry order. */
+export async function usableProviders(ctx: StepContext, s: SessionRecord): Promise<UsableProvider[]> {
+  const ids = s.request.allowedProviders ?? [...ctx.adapters.keys()];
+  const out: UsableProvider[] = [];
+  for (const id of ids) {
+    const definition = findProvider(id);
+    const adapter = ctx.adapters.get(id);
+    const config = definition && adapter ? await ctx.configs.resolve(s.accountId, id) : null;
+    if (definition && adapter && config) out.push({ id, definition, adapter, config });
+  }
+  return out;
+}
+
+/**
+ * startAtProvider — asks the adapter for the provider's authorization request (PKCE, state, nonce are the
+ * adapter's), then binds the session to this browser and journey in one conditional write (OAuth 2.0
+ * Security BCP §4.7: the state is bound to the user agent). A provider that cannot be reached shows the
+ * "unavailable" page; a bug is not caught here.
+ */
+export async function startAtProvider(
+  ctx: StepContext,
+  s: SessionRecord,
+  browser: string,
+  chosen: UsableProvider,
+  redirectUri: string,
+): Promise<JourneyStep> {
+  const { adapter } = chosen;
+  if (adapter.kind !== 'redirect') {
+    // Decoupled eIDs start from the API (headless) or their own page, not from a redirect journey.
+    return { kind: 'unavailable', session: summarize(s) };
+  }
+  let started: Awaited<ReturnType<typeof adapter.start>>;
+  try {
+    started = await adapter.start({
+      sessionId: s.id,
+      config: chosen.config,
+      redirectUri,
+      requestedLoa: s.request.requestedLoa,
+      language: s.request.language,
+      endUserIp: undefined,
+    });
+  } catch (err) {
+    if (!(err instanceof ProviderFailure)) throw err;
+    ctx.log.warn(
+      { sessionId: s.id, providerId: chosen.id, code: err.code, detail: err.message },
+      'provider could not start an authentication',
+    );
+    return { kind: 'unavailable', session: summarize(s) };
+  }
+  const bound = await ctx.sessions.startJourney(s.id, {
+    browserBinding: browserBindingOf(browser),
+    journeyState: started.state,
+    journey: started.journey,
+    provider: chosen.id,
+  });
+  if (!bound) return whereItStands(ctx, s.id, browser);
+  return { kind: 'redirect', url: started.redirectUrl, journeySession: s.id };
+}

@@ -1,0 +1,199 @@
+// An OpenID Connect eID (ID-porten, Ansattporten) as a relying party built on openid-client: discovery,
+// PKCE S256, state and nonce, PAR when configured, the iss check of RFC 9207 and id_token validation are
+// the library's. This file chooses parameters, adds the checks the library leaves to us (the achieved
+// level, iat not in the future) and maps claims.
+import { createHash } from 'node:crypto';
+import { importJWK, type JWK } from 'jose';
+import * as oidc from 'openid-client';
+import type { Clock } from '../../clock.ts';
+import { isLoopbackHost } from '../../../shared/url.ts';
+import { LOA_ORDER } from '../../../model/session.ts';
+import type { ProviderConfig } from '../configs.ts';
+import { ProviderFailure, type ProviderOutcome, type RedirectAdapter, type StartInput } from '../adapter.ts';
+import { ACR_FOR, loaOfAcr, mapClaims } from './claims.ts';
+import { classifyProviderError } from './classify.ts';
+
+/** What the callback needs from the start, sealed in the session between the two. */
+export interface OidcJourney {
+  verifier: string;
+  nonce: string;
+  state: string;
+  redirectUri: string;
+}
+
+const JOURNEY_KEYS = ['verifier', 'nonce', 'state', 'redirectUri'] as const;
+
+export function parseOidcJourney(value: unknown): OidcJourney | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  for (const k of JOURNEY_KEYS) if (typeof v[k] !== 'string') return null;
+  return { verifier: String(v.verifier), nonce: String(v.nonce), state: String(v.state), redirectUri: String(v.redirectUri) };
+}
+
+const UI_LOCALES = new Set(['nb', 'nn', 'en', 'se']);
+const uiLocale = (language: string | undefined) => {
+  const l = (language ?? '').toLowerCase();
+  if (l === 'no') return 'nb';
+  return UI_LOCALES.has(l) ? l : 'en';
+};
+
+/** Seconds an id_token's iat may lie ahead of our clock (clock skew between us and the provider). */
+export const IAT_SKEW_SECONDS = 60;
+const DISCOVERY_TTL_MS = 86_400_000;
+
+export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
+  readonly kind = 'redirect';
+  readonly #timeoutMs: number;
+  readonly #clock: Clock;
+  readonly #configs = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
+
+  constructor(deps: { timeoutMs: number; clock: Clock }) {
+    this.#timeoutMs = deps.timeoutMs;
+    this.#clock = deps.clock;
+  }
+
+  parseJourney(value: unknown): OidcJourney | null {
+    return parseOidcJourney(value);
+  }
+
+  /** Discovery results are cached for a day (Digdir's advice); openid-client refetches JWKS on a new kid. */
+  async #configuration(c: ProviderConfig): Promise<oidc.Configuration> {
+    const key = createHash('sha256')
+      .update(JSON.stringify([c.issuer, c.clientId, c.clientAuth, c.clientSecret, c.privateKeyJwk?.kid, c.privateKeyJwk?.n]))
+      .digest('base64url');
+    const now = this.#clock.now().getTime();
+    const hit = this.#configs.get(key);
+    if (hit && now - hit.at < DISCOVERY_TTL_MS) return hit.config;
+    const config = this.#discover(c);
+    this.#configs.set(key, { at: now, config });
+    config.catch(() => this.#configs.delete(key));
+    return config;
+  }
+
+  async #clientAuth(c: ProviderConfig): Promise<oidc.ClientAuth> {
+    if (c.clientAuth === 'private_key_jwt') {
+      if (!c.privateKeyJwk) throw new Error(`${c.providerId}: private_key_jwt without a private key`);
+      const jwk: JWK = c.privateKeyJwk;
+      const key = await importJWK(jwk, jwk.alg ?? 'RS256');
+      if (!(key instanceof CryptoKey)) throw new Error(`${c.providerId}: the private key is not an asymmetric key`);
+      return oidc.PrivateKeyJwt({ key, kid: jwk.kid });
+    }
+    if (!c.clientSecret) throw new Error(`${c.providerId}: ${c.clientAuth} without a client secret`);
+    return c.clientAuth === 'client_secret_post' ? oidc.ClientSecretPost(c.clientSecret) : oidc.ClientSecretBasic(c.clientSecret);
+  }
+
+  async #discover(c: ProviderConfig): Promise<oidc.Configuration> {
+    const issuer = new URL(c.issuer);
+    const auth = await this.#clientAuth(c);
+    // Plain http is allowed only for a provider on this machine (the built-in simulator, tests).
+    const execute = issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname) ? [oidc.allowInsecureRequests] : [];
+    const timeout = Math.ceil(this.#timeoutMs / 1000);
+    const config = await oidc.discovery(issuer, c.clientId, { id_token_signed_response_alg: 'RS256' }, auth, { execute, timeout });
+    config.timeout = timeout;
+    // openid-client skips the id_token signature for tokens straight from the token endpoint (OIDC Core
+    // 3.1.3.7 permits it over TLS); we verify it anyway, against the provider's JWKS.
+    oidc.enableNonRepudiationChecks(config);
+    const ms = this.#timeoutMs;
+    config[oidc.customFetch] = (url, options) => fetch(url, { ...options, signal: AbortSignal.timeout(ms) } as RequestInit);
+    return config;
+  }
+
+  /** The provider's configuration, or the classified reason it cannot be had (bugs are rethrown). */
+  async #configurationOrFailure(c: ProviderConfig): Promise<oidc.Configuration | ProviderOutcome> {
+    try {
+      return await this.#configuration(c);
+    } catch (e) {
+      return classifyProviderError(e);
+    }
+  }
+
+  async start(input: StartInput): Promise<{ redirectUrl: string; state: string; journey: OidcJourney }> {
+    const config = await this.#configurationOrFailure(input.config);
+    if (!(config instanceof oidc.Configuration)) {
+      throw new ProviderFailure(config.kind === 'error' ? config.code : 'provider_unavailable', describeOutcome(config));
+    }
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const params: Record<string, string> = {
+      redirect_uri: input.redirectUri,
+      scope: 'openid profile',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      acr_values: ACR_FOR[input.requestedLoa ?? 'substantial'],
+      ui_locales: uiLocale(input.language),
+    };
+    let url: URL;
+    try {
+      url = input.config.par ? await oidc.buildAuthorizationUrlWithPAR(config, params) : oidc.buildAuthorizationUrl(config, params);
+    } catch (e) {
+      const outcome = classifyProviderError(e);
+      throw new ProviderFailure(outcome.kind === 'error' ? outcome.code : 'provider_error', describeOutcome(outcome), { cause: e });
+    }
+    return { redirectUrl: url.href, state, journey: { verifier, nonce, state, redirectUri: input.redirectUri } };
+  }
+
+  async finish(input: {
+    config: ProviderConfig;
+    journey: OidcJourney;
+    callbackUrl: URL;
+    requestedLoa: StartInput['requestedLoa'];
+  }): Promise<ProviderOutcome> {
+    const params = input.callbackUrl.searchParams;
+    const error = params.get('error');
+    if (error === 'access_denied') return { kind: 'abort' };
+    const config = await this.#configurationOrFailure(input.config);
+    if (!(config instanceof oidc.Configuration)) return config;
+    if (error) {
+      // The iss check still applies to error responses (RFC 9207), so a mixed-up provider cannot abort us.
+      const iss = params.get('iss');
+      if (iss !== null && iss !== config.serverMetadata().issuer) {
+        return { kind: 'error', code: 'invalid_provider_response', detail: 'The error response came from another issuer.' };
+      }
+      const description = params.get('error_description');
+      return {
+        kind: 'error',
+        code: 'provider_error',
+        detail: `The identity provider answered ${error}${description ? `: ${description}` : ''}.`,
+      };
+    }
+    let claims: oidc.IDToken | undefined;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(config, input.callbackUrl, {
+        pkceCodeVerifier: input.journey.verifier,
+        expectedState: input.journey.state,
+        expectedNonce: input.journey.nonce,
+        idTokenExpected: true,
+      });
+      claims = tokens.claims();
+    } catch (e) {
+      return classifyProviderError(e);
+    }
+    if (!claims) return { kind: 'error', code: 'invalid_provider_response', detail: 'No id_token in the token response.' };
+    return this.#checkClaims(claims, input.requestedLoa);
+  }
+
+  /** The checks openid-client leaves to the relying party, then the mapping. */
+  #checkClaims(claims: oidc.IDToken, requestedLoa: StartInput['requestedLoa']): ProviderOutcome {
+    // OIDC Core 3.1.3.7 (10): iat must not be in the future beyond clock skew; openid-client accepts it.
+    const now = Math.floor(this.#clock.now().getTime() / 1000);
+    if (typeof claims.iat !== 'number' || claims.iat > now + IAT_SKEW_SECONDS) {
+      return { kind: 'error', code: 'invalid_provider_response', detail: 'The id_token was issued in the future (iat).' };
+    }
+    // ID-porten: the achieved level (acr) must meet the requested one.
+    const loa = loaOfAcr(claims.acr);
+    const wanted = requestedLoa ?? 'substantial';
+    if (!loa || LOA_ORDER[loa] < LOA_ORDER[wanted]) {
+      return {
+        kind: 'error',
+        code: 'loa_too_low',
+        detail: `The person authenticated at ${String(claims.acr ?? 'no level')}, below the requested ${wanted}.`,
+      };
+    }
+    return mapClaims(claims, loa);
+  }
+}
+
+const describeOutcome = (o: ProviderOutcome): string => (o.kind === 'error' ? o.detail : o.kind);

@@ -1,0 +1,61 @@
+// ID-porten's (and Ansattporten's) id_token claims → Signicat's subject attributes and level of assurance.
+import type { IDToken } from 'openid-client';
+import type { IdentityAttributes } from '../../../model/attributes.ts';
+import type { Loa } from '../../../model/session.ts';
+import { checkNin } from '../../../nin.ts';
+import type { ProviderOutcome } from '../adapter.ts';
+
+export const ACR_FOR: Record<Loa, string> = {
+  low: 'idporten-loa-substantial',
+  substantial: 'idporten-loa-substantial',
+  high: 'idporten-loa-high',
+};
+
+/** Digdir: validate acr by its suffix; future levels keep -substantial / -high. */
+export function loaOfAcr(acr: unknown): Loa | undefined {
+  if (typeof acr !== 'string') return undefined;
+  if (acr.endsWith('-high')) return 'high';
+  if (acr.endsWith('-substantial')) return 'substantial';
+  if (acr.endsWith('-low')) return 'low';
+  return undefined;
+}
+
+/** ID-porten's amr values → the idportenIdp names Signicat reports (MinID, BankID, …). */
+export function idpOfAmr(amr: unknown): string | undefined {
+  const first = Array.isArray(amr) ? amr[0] : amr;
+  if (typeof first !== 'string') return undefined;
+  if (first.toLowerCase().startsWith('minid')) return 'MinID';
+  if (first.toLowerCase().startsWith('bankid')) return 'BankID';
+  return first;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** id_token claims → Signicat's subject attributes for ID-porten. A pid that is not a valid number fails. */
+export function mapClaims(claims: IDToken, loa: Loa): ProviderOutcome {
+  const pid = text(claims.pid);
+  const attributes: IdentityAttributes = {
+    idportenSub: claims.sub,
+    idportenLoa: text(claims.acr),
+    idportenIdp: idpOfAmr(claims.amr),
+  };
+  if (pid) {
+    const check = checkNin(pid);
+    if (!check.valid) {
+      return {
+        kind: 'error',
+        code: 'invalid_provider_response',
+        detail: `The provider sent a pid that is not a valid national identity number (${check.reason}).`,
+      };
+    }
+    attributes.nin = { value: pid, issuingCountry: 'NO', type: check.info.kind };
+    attributes.idpId = pid;
+    attributes.dateOfBirth = check.info.birthDate;
+  }
+  const given = text(claims.given_name);
+  const family = text(claims.family_name);
+  if (given) attributes.firstName = given;
+  if (family) attributes.lastName = family;
+  if (given || family) attributes.name = [given, family].filter(Boolean).join(' ');
+  return { kind: 'success', attributes, loa, subjectKey: pid ?? `sub:${claims.sub}` };
+}

@@ -1,0 +1,60 @@
+// openid-client's errors → session error codes, by the library's classes and codes (never by error names):
+// the provider answered with an OAuth error (provider_error), could not be reached or failed on its side
+// (provider_unavailable), or sent something that fails validation (invalid_provider_response). Anything
+// else is a bug in our code or configuration and is rethrown, so it is logged as one and never recorded
+// as the provider's fault.
+import * as oidc from 'openid-client';
+import type { ProviderOutcome } from '../adapter.ts';
+
+/** Socket and DNS failures under fetch's TypeError('fetch failed'). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+
+const codeOf = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+
+export function isNetworkFailure(e: unknown): boolean {
+  if (!(e instanceof TypeError)) return false;
+  const code = codeOf(e.cause);
+  return code !== undefined && (NETWORK_CODES.has(code) || code.startsWith('UND_ERR'));
+}
+
+const statusOf = (e: unknown): number | undefined => (e instanceof Response ? e.status : undefined);
+
+const unavailable = (why: string): ProviderOutcome => ({ kind: 'error', code: 'provider_unavailable', detail: why });
+const invalid = (why: string): ProviderOutcome => ({ kind: 'error', code: 'invalid_provider_response', detail: why });
+
+export function classifyProviderError(e: unknown): ProviderOutcome {
+  if (isNetworkFailure(e)) return unavailable(`The identity provider could not be reached (${codeOf(e instanceof Error ? e.cause : e)}).`);
+  if (e instanceof oidc.ResponseBodyError) {
+    // An OAuth error body (RFC 6749 §5.2); a 5xx with one is still the provider failing on its side.
+    if (e.status >= 500) return unavailable(`The identity provider failed (${e.status} ${e.error}).`);
+    return { kind: 'error', code: 'provider_error', detail: `The token endpoint answered ${e.error}.` };
+  }
+  if (e instanceof oidc.AuthorizationResponseError) {
+    return { kind: 'error', code: 'provider_error', detail: `The identity provider answered ${e.error}.` };
+  }
+  if (e instanceof oidc.ClientError) {
+    switch (e.code) {
+      case 'OAUTH_TIMEOUT':
+      case 'OAUTH_ABORT':
+        return unavailable('The identity provider did not answer in time.');
+      case 'OAUTH_RESPONSE_IS_NOT_CONFORM': {
+        const status = statusOf(e.cause);
+        if (status !== undefined && status >= 500) return unavailable(`The identity provider failed (HTTP ${status}).`);
+        return invalid(`The identity provider answered with an unexpected HTTP status${status ? ` (${status})` : ''}.`);
+      }
+      default:
+        return invalid(`The provider's response failed validation (${e.code ?? 'client error'}: ${e.message}).`);
+    }
+  }
+  throw e;
+}

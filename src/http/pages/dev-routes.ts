@@ -1,0 +1,56 @@
+// The development landing page (development only): one click to a real login with the development account,
+// and the session JSON at the end.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Journeys } from '../../domain/journey/journeys.ts';
+import type { Sessions } from '../../domain/sessions/sessions.ts';
+import { langFromHeader } from '../../pages/i18n.ts';
+import { devLandingPage, devResultPage, notFoundPage } from '../../pages/journey.ts';
+import { presentSession } from '../api/session-presenter.ts';
+import { PATHS, type Urls } from '../paths.ts';
+import { sendPage } from './respond.ts';
+
+export async function devRoutes(
+  app: FastifyInstance,
+  deps: {
+    journeys: Journeys;
+    sessions: Sessions;
+    publicUrl: string;
+    urls: Urls;
+    devAccountId: string;
+    devFormTargets?: string[] | undefined;
+    sameOrigin: (request: FastifyRequest) => Promise<void>;
+  },
+): Promise<void> {
+  const accountId = deps.devAccountId;
+  const resultUrl = `${deps.publicUrl}${PATHS.devResult}`;
+  const choices = deps.journeys.providerChoices();
+  const langOf = (request: FastifyRequest) => langFromHeader(request.headers['accept-language']);
+
+  app.get('/', { schema: { hide: true } }, async (request, reply) =>
+    sendPage(reply, 200, devLandingPage(langOf(request), choices.length > 1), deps.devFormTargets),
+  );
+
+  app.post<{ Body: { mode?: string } }>(PATHS.devTry, { preHandler: deps.sameOrigin, schema: { hide: true } }, async (request, reply) => {
+    const chooser = request.body?.mode === 'chooser';
+    const { session } = await deps.sessions.create(accountId, {
+      flow: 'redirect',
+      language: langOf(request),
+      requestedLoa: 'substantial',
+      allowedProviders: chooser ? choices.map((p) => p.id) : ['idporten'],
+      requestedAttributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idpId', 'idportenIdp', 'idportenLoa', 'idportenSub'],
+      callbackUrls: { success: resultUrl, abort: resultUrl, error: resultUrl },
+    });
+    return reply.redirect(deps.urls.authentication(session.id), 303);
+  });
+
+  app.get<{ Querystring: { sessionId?: string } }>(PATHS.devResult, { schema: { hide: true } }, async (request, reply) => {
+    const session = await deps.sessions.find(String(request.query.sessionId ?? ''));
+    if (!session || session.accountId !== accountId) return sendPage(reply, 404, notFoundPage(langOf(request)));
+    const view = presentSession(session, {
+      status: deps.sessions.statusOf(session),
+      authenticationUrl: deps.urls.authentication(session.id),
+      identity: deps.sessions.openIdentity(session),
+    });
+    return sendPage(reply, 200, devResultPage(langOf(request), JSON.stringify(view, null, 2)));
+  });
+}

@@ -1,0 +1,137 @@
+// Hosted pages and the provider callback. Thin: read the browser cookie, ask the journey what happens next,
+// answer with a redirect or a page. Errors here are answered as human pages (this plugin's own handler).
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomId } from '../../crypto.ts';
+import type { JourneyStep, Journeys, SessionSummary } from '../../domain/journey/journeys.ts';
+import type { Sessions } from '../../domain/sessions/sessions.ts';
+import { errors } from '../../errors/index.ts';
+import { langFromHeader, type PageLang, pageLang } from '../../pages/i18n.ts';
+import { chooserPage, expiredPage, finishedPage, notFoundPage, otherBrowserPage, unavailablePage } from '../../pages/journey.ts';
+import { renderErrorPage, STYLESHEET, STYLESHEET_PATH } from '../../pages/render.ts';
+import { usePageErrors } from '../errors.ts';
+import { PATHS, type Urls } from '../paths.ts';
+import { devRoutes } from './dev-routes.ts';
+import { PAGE_CSP, sendPage } from './respond.ts';
+
+export const BROWSER_COOKIE = 'eidgate_browser';
+/** The session whose provider journey this browser started last; read only at the callback. */
+export const JOURNEY_COOKIE = 'eidgate_journey';
+
+export interface PageDeps {
+  journeys: Journeys;
+  sessions: Sessions;
+  publicUrl: string;
+  urls: Urls;
+  /** The development account, when the landing page is on (development only). */
+  devAccountId?: string | undefined;
+  /** Origins the landing page's form may end up at (the provider it redirects to). */
+  devFormTargets?: string[];
+}
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
+
+export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<void> {
+  usePageErrors(app, renderErrorPage, PAGE_CSP);
+  await app.register(cookie);
+  const secure = deps.publicUrl.startsWith('https:');
+  const cookieOptions = { httpOnly: true, sameSite: 'lax', secure } as const;
+
+  /** The browser's id: set on the first page, SameSite=Lax so it comes back on the provider's redirect. */
+  const browserOf = (request: FastifyRequest, reply: FastifyReply, create: boolean): string | undefined => {
+    const existing = request.cookies[BROWSER_COOKIE];
+    if (existing && /^[\w-]{20,64}$/.test(existing)) return existing;
+    if (!create) return undefined;
+    const id = randomId(24);
+    reply.setCookie(BROWSER_COOKIE, id, { ...cookieOptions, path: '/', maxAge: 86400 });
+    return id;
+  };
+
+  const langOf = (s: SessionSummary | undefined, request: FastifyRequest): PageLang =>
+    s ? pageLang(s.language) : langFromHeader(request.headers['accept-language']);
+
+  const respond = (step: JourneyStep, request: FastifyRequest, reply: FastifyReply) => {
+    switch (step.kind) {
+      case 'redirect':
+        if (step.journeySession) {
+          reply.setCookie(JOURNEY_COOKIE, step.journeySession, { ...cookieOptions, path: PATHS.callbackPrefix, maxAge: 3600 });
+        }
+        return reply.header('cache-control', 'no-store').redirect(step.url, 303);
+      case 'choose': {
+        const html = chooserPage({ lang: langOf(step.session, request), sessionId: step.session.id, providers: step.providers });
+        return sendPage(reply, 200, html, [...step.formTargets, ...step.session.callbackOrigins]);
+      }
+      case 'expired':
+        return sendPage(reply, 410, expiredPage(langOf(step.session, request), step.callback));
+      case 'finished':
+        return sendPage(reply, 409, finishedPage(langOf(step.session, request), step.callback));
+      case 'other_browser':
+        return sendPage(reply, 403, otherBrowserPage(langOf(step.session, request)));
+      case 'unavailable':
+        return sendPage(reply, 503, unavailablePage(langOf(step.session, request), step.session.id), step.session.callbackOrigins);
+      case 'not_found':
+        return sendPage(reply, 404, notFoundPage(langOf(undefined, request)));
+    }
+  };
+
+  const environment = (request: FastifyRequest) => ({ ipAddress: request.ip, userAgent: String(request.headers['user-agent'] ?? '') });
+  const publicOrigin = new URL(deps.publicUrl).origin;
+
+  /** Forms post only from our own pages: a cross-site POST is refused even before the cookie check. */
+  const sameOrigin = async (request: FastifyRequest) => {
+    const origin = request.headers.origin;
+    if (origin && origin !== publicOrigin) throw errors.forbidden('Cross-site form submission.');
+  };
+
+  app.get(STYLESHEET_PATH, { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+
+  app.get<{ Params: { id: string } }>(PATHS.login, { schema: { hide: true, params: idParams } }, async (request, reply) => {
+    const browser = browserOf(request, reply, true) ?? randomId(24);
+    return respond(await deps.journeys.open(request.params.id, browser), request, reply);
+  });
+
+  app.post<{ Params: { id: string }; Body: { provider?: string } }>(
+    PATHS.loginStart,
+    { preHandler: sameOrigin, schema: { hide: true, params: idParams } },
+    async (request, reply) => {
+      const browser = browserOf(request, reply, false);
+      const provider = typeof request.body?.provider === 'string' ? request.body.provider : '';
+      if (!browser) return respond({ kind: 'not_found' }, request, reply);
+      return respond(await deps.journeys.start(request.params.id, browser, provider), request, reply);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    PATHS.loginAbort,
+    { preHandler: sameOrigin, schema: { hide: true, params: idParams } },
+    async (request, reply) => {
+      const browser = browserOf(request, reply, false);
+      if (!browser) return respond({ kind: 'not_found' }, request, reply);
+      return respond(await deps.journeys.abort(request.params.id, browser, environment(request)), request, reply);
+    },
+  );
+
+  app.get<{ Params: { provider: string } }>(
+    PATHS.providerCallback,
+    { schema: { hide: true, params: { type: 'object', properties: { provider: { type: 'string', maxLength: 30 } } } } },
+    async (request, reply) => {
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+      const url = new URL(`${deps.urls.providerCallback(request.params.provider)}${query}`);
+      const browser = browserOf(request, reply, false);
+      const step = await deps.journeys.callback(
+        request.params.provider,
+        url,
+        browser,
+        environment(request),
+        request.cookies[JOURNEY_COOKIE],
+      );
+      return respond(step, request, reply);
+    },
+  );
+
+  if (deps.devAccountId) {
+    await devRoutes(app, { ...deps, devAccountId: deps.devAccountId, sameOrigin });
+  }
+}

@@ -1,0 +1,38 @@
+// A bounded, expiring in-process cache on lru-cache: least-recently-used eviction, a time-to-live, and
+// loads that concurrent misses of one key share. Used only where a few seconds of staleness across
+// processes is an accepted, documented trade (client, account and provider lookups; verified tokens).
+import { LRUCache } from 'lru-cache';
+
+type Loader<V> = () => Promise<V | null>;
+
+export class ExpiringCache<V extends object> {
+  readonly #lru: LRUCache<string, V, Loader<V>>;
+
+  constructor(opts: { ttlMs: number; max: number; now?: () => number }) {
+    this.#lru = new LRUCache<string, V, Loader<V>>({
+      max: opts.max,
+      ttl: opts.ttlMs,
+      // An injected clock is read on every check (lru-cache otherwise reuses a reading for 1 ms).
+      ...(opts.now ? { perf: { now: opts.now }, ttlResolution: 0 } : {}),
+      // null (nothing there) is not cached, so a later write is seen at once.
+      fetchMethod: async (_key, _stale, { context }) => (await context()) ?? undefined,
+    });
+  }
+
+  get(key: string): V | undefined {
+    return this.#lru.get(key);
+  }
+
+  set(key: string, value: V, ttlMs?: number): void {
+    this.#lru.set(key, value, ttlMs === undefined ? undefined : { ttl: ttlMs });
+  }
+
+  delete(key: string): void {
+    this.#lru.delete(key);
+  }
+
+  /** A hit, or one load for however many callers miss the key at the same time. */
+  async getOrLoad(key: string, load: Loader<V>): Promise<V | null> {
+    return (await this.#lru.fetch(key, { context: load })) ?? null;
+  }
+}

@@ -1,0 +1,6 @@
+// Advisory-lock ids, in one place so two kinds of one-time work never share a lock by accident.
+export const LOCKS = {
+  migrations: 0x6569_6467, // "eidg"
+  signingKeys: 0x6b65_7973, // "keys"
+  devBootstrap: 0x6465_7661, // "deva"
+} as const;

@@ -1,0 +1,155 @@
+// Sessions at rest. Atomicity is part of the contract: `transition` is one conditional UPDATE, so of two
+// concurrent attempts at the same transition exactly one gets a row back. Identity data and journey secrets
+// arrive sealed (identityEnc, journeyEnc); this module never sees them in the clear.
+import type { Loa, SessionError, SessionRequest, SessionStatus } from '../model/session.ts';
+import type { Sql } from './sql.ts';
+
+export interface SessionRecord {
+  id: string;
+  accountId: string;
+  status: SessionStatus;
+  request: SessionRequest;
+  createdAt: Date;
+  expiresAt: Date;
+  finishedAt: Date | null;
+  provider: string | null;
+  loa: Loa | null;
+  identityEnc: string | null;
+  error: SessionError | null;
+  browserBinding: string | null;
+  journeyState: string | null;
+  journeyEnc: string | null;
+}
+
+/** Columns a transition may set. */
+export type SessionPatch = Partial<
+  Pick<
+    SessionRecord,
+    'status' | 'finishedAt' | 'provider' | 'loa' | 'identityEnc' | 'error' | 'browserBinding' | 'journeyState' | 'journeyEnc'
+  >
+>;
+
+export interface TransitionGuard {
+  /** The write happens only while the session has one of these statuses. */
+  from: readonly SessionStatus[];
+  /** …and, when given, only while it has not expired at this instant. */
+  notExpiredAt?: Date;
+  /** …and, when given, only while its browser binding is null or equal to this. */
+  browserBinding?: string;
+  /** …and, when given, only while its journey state equals this. */
+  journeyState?: string;
+}
+
+/** The row as PostgreSQL returns it: jsonb columns hold what this module wrote from the domain types. */
+interface SessionRow {
+  id: string;
+  account_id: string;
+  status: SessionStatus;
+  request: SessionRequest;
+  created_at: Date;
+  expires_at: Date;
+  finished_at: Date | null;
+  provider: string | null;
+  loa: Loa | null;
+  identity_enc: string | null;
+  error: SessionError | null;
+  browser_binding: string | null;
+  journey_state: string | null;
+  journey_enc: string | null;
+}
+
+const PATCH_COLUMNS: Record<keyof SessionPatch, string> = {
+  status: 'status',
+  finishedAt: 'finished_at',
+  provider: 'provider',
+  loa: 'loa',
+  identityEnc: 'identity_enc',
+  error: 'error',
+  browserBinding: 'browser_binding',
+  journeyState: 'journey_state',
+  journeyEnc: 'journey_enc',
+};
+
+// Reads list their columns: statements are prepared on PostgreSQL (src/store/sql.ts).
+const COLUMNS =
+  'id, account_id, status, request, created_at, expires_at, finished_at, provider, loa, identity_enc, error, browser_binding, journey_state, journey_enc';
+
+const toSession = (r: SessionRow): SessionRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  status: r.status,
+  request: r.request,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  finishedAt: r.finished_at,
+  provider: r.provider,
+  loa: r.loa,
+  identityEnc: r.identity_enc,
+  error: r.error,
+  browserBinding: r.browser_binding,
+  journeyState: r.journey_state,
+  journeyEnc: r.journey_enc,
+});
+
+const one = (rows: SessionRow[]): SessionRecord | null => (rows[0] ? toSession(rows[0]) : null);
+
+export function sessionQueries(sql: Sql) {
+  return {
+    async insert(s: SessionRecord): Promise<void> {
+      await sql.query(
+        `INSERT INTO sessions (id, account_id, status, request, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [s.id, s.accountId, s.status, JSON.stringify(s.request), s.createdAt, s.expiresAt],
+      );
+    },
+
+    async get(id: string): Promise<SessionRecord | null> {
+      return one(await sql.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE id = $1`, [id]));
+    },
+
+    async findByJourneyState(state: string): Promise<SessionRecord | null> {
+      return one(await sql.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE journey_state = $1`, [state]));
+    },
+
+    /** The one conditional write every state change goes through. Null when the guard did not hold. */
+    async transition(id: string, guard: TransitionGuard, patch: SessionPatch): Promise<SessionRecord | null> {
+      const sets: string[] = [];
+      const params: unknown[] = [id, guard.from];
+      for (const column of Object.keys(patch) as (keyof SessionPatch)[]) {
+        const v = patch[column];
+        params.push(column === 'error' && v !== null ? JSON.stringify(v) : v);
+        sets.push(`${PATCH_COLUMNS[column]} = $${params.length}`);
+      }
+      if (sets.length === 0) throw new Error('empty patch');
+      const where = ['id = $1', 'status = ANY($2)'];
+      if (guard.notExpiredAt) {
+        params.push(guard.notExpiredAt);
+        where.push(`expires_at > $${params.length}`);
+      }
+      if (guard.browserBinding !== undefined) {
+        params.push(guard.browserBinding);
+        where.push(`(browser_binding IS NULL OR browser_binding = $${params.length})`);
+      }
+      if (guard.journeyState !== undefined) {
+        params.push(guard.journeyState);
+        where.push(`journey_state = $${params.length}`);
+      }
+      const text = `UPDATE sessions SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${COLUMNS}`;
+      return one(await sql.query<SessionRow>(text, params));
+    },
+
+    /**
+     * Deletes sessions finished or expired before the cutoff, at most `limit` per call. SKIP LOCKED lets
+     * several processes purge at once without waiting on each other or deleting a row twice.
+     */
+    async purge(cutoff: Date, limit: number): Promise<number> {
+      const rows = await sql.query(
+        `DELETE FROM sessions WHERE id IN (
+           SELECT id FROM sessions WHERE expires_at < $1 OR finished_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING id`,
+        [cutoff, limit],
+      );
+      return rows.length;
+    },
+  };
+}
