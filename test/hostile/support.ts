@@ -16,10 +16,13 @@ export interface Hostile {
   close(): Promise<void>;
 }
 
-/** A broker whose idporten points at a hostile provider in `mode`. Timeouts are short: token-timeout waits for one. */
-export async function startHostile(mode: HostileMode): Promise<Hostile> {
+/**
+ * A broker whose idporten points at a hostile provider in `mode`. `env` is the broker's; the provider timeout
+ * stays at its default unless a case is about it (a short one makes every case flaky on a loaded machine).
+ */
+export async function startHostile(mode: HostileMode, env: Record<string, string> = {}): Promise<Hostile> {
   const idp = await startHostileIdp(mode);
-  const t = await startBroker({ PROVIDER_TIMEOUT_MS: '500' });
+  const t = await startBroker(env);
   await t.broker.providerConfigs.save(t.accountId, {
     providerId: 'idporten',
     issuer: idp.issuer,

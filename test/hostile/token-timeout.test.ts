@@ -1,5 +1,5 @@
 // Hostile provider, token-timeout: a token endpoint that never answers.
-// The token endpoint accepts the request and never answers. The broker's PROVIDER_TIMEOUT_MS (500 ms here)
+// The token endpoint accepts the request and never answers. The broker's PROVIDER_TIMEOUT_MS (2 s here)
 // bounds the wait: the login ends in ERROR provider_unavailable rather than hanging the browser.
 import { after, before, describe, it } from 'node:test';
 import { assertRejected, journey, startHostile, type Hostile } from './support.ts';
@@ -7,7 +7,9 @@ import { assertRejected, journey, startHostile, type Hostile } from './support.t
 describe('hostile provider: token-timeout', () => {
   let h: Hostile;
   before(async () => {
-    h = await startHostile('token-timeout');
+    // Short enough to keep the test quick, long enough that discovery and the JWKS fetch on a loaded
+    // machine do not time out too (they share the bound): only the token request may.
+    h = await startHostile('token-timeout', { PROVIDER_TIMEOUT_MS: '2000' });
   });
   after(() => h.close());
 
