@@ -53,7 +53,10 @@ export function classifyProviderError(e: unknown): ProviderOutcome {
         return invalid(`The identity provider answered with an unexpected HTTP status${status ? ` (${status})` : ''}.`);
       }
       default:
-        return invalid(`The provider's response failed validation (${e.code ?? 'client error'}: ${e.message}).`);
+        // The library's cause names the check that failed (a claim name, never its value).
+        return invalid(
+          `The provider's response failed validation (${e.code ?? 'client error'}: ${e.message}${e.cause instanceof Error ? `; ${e.cause.message}` : ''}).`,
+        );
     }
   }
   throw e;

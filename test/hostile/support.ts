@@ -1,0 +1,112 @@
+// Shared by the hostile-provider cases (one file per case, like openid-client's conformance modules): each
+// file starts its own misbehaving provider in one mode and its own broker, so files run in parallel and no
+// file can change another's provider. A journey is the scripted browser going from the authenticationUrl
+// through the provider to the first callback, and the session read back through the REST API.
+import assert from 'node:assert/strict';
+import { Agent } from '../agent.ts';
+import { startHostileIdp, type HostileIdp, type HostileMode } from '../fixtures/hostile-idp.ts';
+import { call, getToken, startBroker, validSessionRequest, type TestBroker } from '../helpers.ts';
+
+export const CALLBACK = 'https://example.com/';
+
+export interface Hostile {
+  t: TestBroker;
+  idp: HostileIdp;
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A broker whose idporten points at a hostile provider in `mode`. `env` is the broker's; the provider timeout
+ * stays at its default unless a case is about it (a short one makes every case flaky on a loaded machine).
+ */
+export async function startHostile(mode: HostileMode, env: Record<string, string> = {}): Promise<Hostile> {
+  const idp = await startHostileIdp(mode);
+  const t = await startBroker(env);
+  await t.broker.providerConfigs.save(t.accountId, {
+    providerId: 'idporten',
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    clientAuth: 'client_secret_basic',
+    par: false,
+  });
+  const token = await getToken(t.base, t.clientId, t.clientSecret);
+  return {
+    t,
+    idp,
+    token,
+    async close() {
+      await t.close();
+      await idp.close();
+    },
+  };
+}
+
+/** A redirect session for idporten with all three callbacks on CALLBACK; returns the API's body. */
+export async function createSession(h: Hostile, requestedLoa = 'substantial'): Promise<any> {
+  const res = await call(h.t.base, 'POST', '/auth/rest/sessions', {
+    token: h.token,
+    body: validSessionRequest({
+      allowedProviders: ['idporten'],
+      requestedLoa,
+      requestedAttributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idpId', 'idportenSub', 'idportenLoa'],
+      callbackUrls: { success: `${CALLBACK}success`, abort: `${CALLBACK}abort`, error: `${CALLBACK}error` },
+    }),
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body;
+}
+
+export async function readSession(h: Hostile, id: string): Promise<any> {
+  const res = await call(h.t.base, 'GET', `/auth/rest/sessions/${id}`, { token: h.token });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body;
+}
+
+export interface Journey {
+  /** The session as created. */
+  s: any;
+  /** Where the browser was sent last: a URL starting with CALLBACK, or the page it stopped on. */
+  landed: { url: string; body: string };
+  /** The session as the API returns it after the journey. */
+  session: any;
+}
+
+/** A whole login in a fresh browser: authenticationUrl → provider → broker callback → the RP's callback. */
+export async function journey(h: Hostile, requestedLoa = 'substantial'): Promise<Journey> {
+  const s = await createSession(h, requestedLoa);
+  const landed = await new Agent().follow(s.authenticationUrl, {}, CALLBACK);
+  const session = await readSession(h, s.id);
+  return { s, landed, session };
+}
+
+/**
+ * What every failed login must look like: the session in ERROR with `code`, the browser on the error
+ * callback, no subject or level in the API or in the sealed row, and neither the provider's pid nor the
+ * bad pid anywhere in the session or the broker's log. `detail` names the check that must have failed,
+ * so a case cannot pass by failing for another reason.
+ */
+export async function assertRejected(h: Hostile, j: Journey, code: string, detail?: RegExp): Promise<void> {
+  const { s, landed, session } = j;
+  assert.equal(session.status, 'ERROR', JSON.stringify(session));
+  assert.equal(session.error?.code, code, JSON.stringify(session.error));
+  assert.equal(typeof session.error.detail, 'string');
+  assert.ok(session.error.detail.length > 0, 'the error has a detail');
+  if (detail) assert.match(session.error.detail, detail);
+  assert.equal(landed.url, `${CALLBACK}error?sessionId=${s.id}`, 'the browser is sent to the error callback');
+  assert.equal(session.subject, undefined, 'no subject');
+  assert.equal(session.loa, undefined, 'no level of assurance');
+  const row = await h.t.broker.store.sessions.get(s.id);
+  assert.ok(row?.identityEnc, 'the row keeps its sealed identity part');
+  const sealed = JSON.parse(h.t.broker.sealer.open(row.identityEnc, `session:${s.id}`));
+  assert.equal(sealed.subject, undefined, 'nothing from a failed validation is stored');
+  assertNoNin(h, JSON.stringify(session), 'the session');
+  assertNoNin(h, JSON.stringify(sealed), 'the sealed row');
+  assertNoNin(h, h.t.logs.text, "the broker's log");
+}
+
+/** Neither national identity number the provider can send (good or bad) appears in `text`. */
+export function assertNoNin(h: Hostile, text: string, where: string): void {
+  for (const nin of [h.idp.pid, h.idp.badPid]) assert.ok(!text.includes(nin), `${where} holds a national identity number`);
+}
