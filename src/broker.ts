@@ -57,72 +57,94 @@ export interface Broker {
   close(): Promise<void>;
 }
 
+/** The domain services, wired to one store. */
+async function createServices(config: Config, store: Store, log: Logger, clock: Clock) {
+  const urls = urlsFor(config.publicUrl);
+  const sealer = new Sealer(resolveEncryptionKey(config, log));
+  const keys = new KeyRing(store, sealer, clock);
+  await keys.init();
+  const accounts = new Accounts(store, clock);
+  const tokens = new AccessTokens(keys, urls.issuer, clock);
+  const providerConfigs = new ProviderConfigs(store, sealer, config.providerOverrides);
+  const sessions = new Sessions({
+    store,
+    sealer,
+    clock,
+    findAccount: (id) => accounts.findAccountCached(id),
+    isProviderConfigured: async (accountId, providerId) => (await providerConfigs.resolve(accountId, providerId)) !== null,
+  });
+  const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
+  const adapterDeps = { timeoutMs: config.providerTimeoutMs, clock };
+  const adapters = new Map<string, ProviderAdapter>(PROVIDERS.map((p) => [p.id, p.createAdapter(adapterDeps)]));
+  const journeys = new Journeys({ sessions, adapters, configs: providerConfigs, callbackUrl: urls.providerCallback, log });
+  return { urls, sealer, keys, accounts, tokens, providerConfigs, sessions, purger, journeys };
+}
+
+type Services = Awaited<ReturnType<typeof createServices>>;
+
+/** Development: the account and client a newcomer gets, configured against the built-in simulator. */
+async function bootstrapDevelopment(config: Config, store: Store, s: Services, devProvider: BrokerOptions['devProvider']) {
+  const devCredentials = await bootstrapDevAccount(config, store, s.accounts);
+  if (devCredentials && devProvider) {
+    for (const p of PROVIDERS.filter((d) => d.simulated)) {
+      await s.providerConfigs.save(devCredentials.accountId, {
+        providerId: p.id,
+        issuer: devProvider.issuer,
+        clientId: devProvider.clientId,
+        clientSecret: devProvider.clientSecret,
+        clientAuth: 'client_secret_basic',
+        par: true,
+      });
+    }
+  }
+  return devCredentials;
+}
+
+/** The HTTP app: one plugin per API style, each with its own error handling. */
+async function createHttp(
+  config: Config,
+  log: Logger,
+  store: Store,
+  s: Services,
+  dev: { accountId?: string | undefined; formTargets: string[] },
+) {
+  const app = createApp({ logger: log, trustProxy: config.trustProxy });
+  await registerOpenApi(app, config.publicUrl);
+  await app.register(healthRoutes, { store });
+  await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
+  await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, urls: s.urls });
+  await app.register(methodNotAllowedRoutes);
+  await app.register(pageRoutes, {
+    journeys: s.journeys,
+    sessions: s.sessions,
+    publicUrl: config.publicUrl,
+    urls: s.urls,
+    devAccountId: dev.accountId,
+    devFormTargets: dev.formTargets,
+  });
+  return app;
+}
+
 export async function createBroker(config: Config, opts: BrokerOptions = {}): Promise<Broker> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: opts.schema });
   try {
-    const urls = urlsFor(config.publicUrl);
-    const sealer = new Sealer(resolveEncryptionKey(config, log));
-    const keys = new KeyRing(store, sealer, clock);
-    await keys.init();
-    const accounts = new Accounts(store, clock);
-    const tokens = new AccessTokens(keys, urls.issuer, clock);
-    const providerConfigs = new ProviderConfigs(store, sealer, config.providerOverrides);
-    const sessions = new Sessions({
-      store,
-      sealer,
-      clock,
-      findAccount: (id) => accounts.findAccountCached(id),
-      isProviderConfigured: async (accountId, providerId) => (await providerConfigs.resolve(accountId, providerId)) !== null,
-    });
-    const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
-    const adapterDeps = { timeoutMs: config.providerTimeoutMs, clock };
-    const adapters = new Map<string, ProviderAdapter>(PROVIDERS.map((p) => [p.id, p.createAdapter(adapterDeps)]));
-    const journeys = new Journeys({ sessions, adapters, configs: providerConfigs, callbackUrl: urls.providerCallback, log });
-    const devCredentials = opts.bootstrap ? await bootstrapDevAccount(config, store, accounts) : undefined;
-    if (devCredentials && opts.devProvider) {
-      for (const p of PROVIDERS.filter((d) => d.simulated)) {
-        await providerConfigs.save(devCredentials.accountId, {
-          providerId: p.id,
-          issuer: opts.devProvider.issuer,
-          clientId: opts.devProvider.clientId,
-          clientSecret: opts.devProvider.clientSecret,
-          clientAuth: 'client_secret_basic',
-          par: true,
-        });
-      }
-    }
-
-    const app = createApp({ logger: log, trustProxy: config.trustProxy });
-    await registerOpenApi(app, config.publicUrl);
-    await app.register(healthRoutes, { store });
-    await app.register(tokenRoutes, { accounts, tokens, keys, urls });
-    await app.register(sessionRoutes, { sessions, tokens, urls });
-    await app.register(methodNotAllowedRoutes);
-    await app.register(pageRoutes, {
-      journeys,
-      sessions,
-      publicUrl: config.publicUrl,
-      urls,
-      devAccountId: devCredentials?.accountId,
-      devFormTargets: opts.devProvider ? [new URL(opts.devProvider.issuer).origin] : [],
+    const services = await createServices(config, store, log, clock);
+    const devCredentials = opts.bootstrap ? await bootstrapDevelopment(config, store, services, opts.devProvider) : undefined;
+    const app = await createHttp(config, log, store, services, {
+      accountId: devCredentials?.accountId,
+      formTargets: opts.devProvider ? [new URL(opts.devProvider.issuer).origin] : [],
     });
     await app.ready();
+    const { purger } = services;
     if (opts.purge !== false) purger.start(config.purgeIntervalSeconds);
 
     return {
+      ...services,
       config,
       app,
       store,
-      sealer,
-      keys,
-      accounts,
-      tokens,
-      sessions,
-      purger,
-      providerConfigs,
-      journeys,
       devCredentials,
       log,
       clock,

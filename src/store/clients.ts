@@ -60,33 +60,38 @@ const toClient = (r: ClientRow): ApiClient => ({
 
 const INSERT_SECRET = 'INSERT INTO client_secrets (id, client_id, hash, hint) VALUES ($1, $2, $3, $4)';
 
+const insertSecret = (on: Sql, clientId: string, s: NewSecret) => on.query(INSERT_SECRET, [s.id, clientId, s.hash, s.hint]);
+
+async function get(on: Sql, clientId: string): Promise<ApiClient | null> {
+  const rows = await on.query<ClientRow>(`${SELECT_CLIENT} WHERE c.client_id = $1 GROUP BY c.client_id`, [clientId]);
+  return rows[0] ? toClient(rows[0]) : null;
+}
+
+export interface NewClient {
+  clientId: string;
+  accountId: string;
+  name: string;
+  permissions: string[];
+  tokenLifetime: number;
+  secret: NewSecret;
+}
+
+/** The client and its first secret, in the caller's transaction. */
+async function createClient(tx: Sql, c: NewClient): Promise<ApiClient | null> {
+  const rows = await tx.query<{ client_id: string }>(
+    `INSERT INTO api_clients (client_id, account_id, name, permissions, token_lifetime)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (client_id) DO NOTHING RETURNING client_id`,
+    [c.clientId, c.accountId, c.name, c.permissions, c.tokenLifetime],
+  );
+  if (!rows[0]) return null;
+  await insertSecret(tx, c.clientId, c.secret);
+  return get(tx, c.clientId);
+}
+
 export function clientQueries(sql: Sql) {
-  const insertSecret = (on: Sql, clientId: string, s: NewSecret) => on.query(INSERT_SECRET, [s.id, clientId, s.hash, s.hint]);
-  const get = async (on: Sql, clientId: string): Promise<ApiClient | null> => {
-    const rows = await on.query<ClientRow>(`${SELECT_CLIENT} WHERE c.client_id = $1 GROUP BY c.client_id`, [clientId]);
-    return rows[0] ? toClient(rows[0]) : null;
-  };
   return {
     /** Null when a client with this id exists already. */
-    create(c: {
-      clientId: string;
-      accountId: string;
-      name: string;
-      permissions: string[];
-      tokenLifetime: number;
-      secret: NewSecret;
-    }): Promise<ApiClient | null> {
-      return sql.transaction(async (tx) => {
-        const rows = await tx.query<{ client_id: string }>(
-          `INSERT INTO api_clients (client_id, account_id, name, permissions, token_lifetime)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (client_id) DO NOTHING RETURNING client_id`,
-          [c.clientId, c.accountId, c.name, c.permissions, c.tokenLifetime],
-        );
-        if (!rows[0]) return null;
-        await insertSecret(tx, c.clientId, c.secret);
-        return get(tx, c.clientId);
-      });
-    },
+    create: (c: NewClient) => sql.transaction((tx) => createClient(tx, c)),
 
     get: (clientId: string) => get(sql, clientId),
 

@@ -93,6 +93,27 @@ const toSession = (r: SessionRow): SessionRecord => ({
 
 const one = (rows: SessionRow[]): SessionRecord | null => (rows[0] ? toSession(rows[0]) : null);
 
+/** UPDATE … SET <patch> WHERE id AND status IN guard.from [AND not expired] [AND browser] [AND journey]. */
+export function transitionStatement(id: string, guard: TransitionGuard, patch: SessionPatch): { text: string; params: unknown[] } {
+  const sets: string[] = [];
+  const params: unknown[] = [id, guard.from];
+  for (const column of Object.keys(patch) as (keyof SessionPatch)[]) {
+    const v = patch[column];
+    params.push(column === 'error' && v !== null ? JSON.stringify(v) : v);
+    sets.push(`${PATCH_COLUMNS[column]} = $${params.length}`);
+  }
+  if (sets.length === 0) throw new Error('empty patch');
+  const where = ['id = $1', 'status = ANY($2)'];
+  const when = (value: unknown, condition: (n: number) => string) => {
+    params.push(value);
+    where.push(condition(params.length));
+  };
+  if (guard.notExpiredAt) when(guard.notExpiredAt, (n) => `expires_at > $${n}`);
+  if (guard.browserBinding !== undefined) when(guard.browserBinding, (n) => `(browser_binding IS NULL OR browser_binding = $${n})`);
+  if (guard.journeyState !== undefined) when(guard.journeyState, (n) => `journey_state = $${n}`);
+  return { text: `UPDATE sessions SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${COLUMNS}`, params };
+}
+
 export function sessionQueries(sql: Sql) {
   return {
     async insert(s: SessionRecord): Promise<void> {
@@ -113,28 +134,7 @@ export function sessionQueries(sql: Sql) {
 
     /** The one conditional write every state change goes through. Null when the guard did not hold. */
     async transition(id: string, guard: TransitionGuard, patch: SessionPatch): Promise<SessionRecord | null> {
-      const sets: string[] = [];
-      const params: unknown[] = [id, guard.from];
-      for (const column of Object.keys(patch) as (keyof SessionPatch)[]) {
-        const v = patch[column];
-        params.push(column === 'error' && v !== null ? JSON.stringify(v) : v);
-        sets.push(`${PATCH_COLUMNS[column]} = $${params.length}`);
-      }
-      if (sets.length === 0) throw new Error('empty patch');
-      const where = ['id = $1', 'status = ANY($2)'];
-      if (guard.notExpiredAt) {
-        params.push(guard.notExpiredAt);
-        where.push(`expires_at > $${params.length}`);
-      }
-      if (guard.browserBinding !== undefined) {
-        params.push(guard.browserBinding);
-        where.push(`(browser_binding IS NULL OR browser_binding = $${params.length})`);
-      }
-      if (guard.journeyState !== undefined) {
-        params.push(guard.journeyState);
-        where.push(`journey_state = $${params.length}`);
-      }
-      const text = `UPDATE sessions SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${COLUMNS}`;
+      const { text, params } = transitionStatement(id, guard, patch);
       return one(await sql.query<SessionRow>(text, params));
     },
 

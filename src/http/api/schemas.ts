@@ -146,3 +146,55 @@ export const apiErrorSchema = {
     },
   },
 } as const;
+
+// The routes' schemas (request, response, OpenAPI text) beside the shapes they use.
+const security = [{ bearerAuth: [] }];
+const accountQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    'signicat-accountId': { type: 'string', maxLength: 100, description: 'Optional; defaults to the account of the access token.' },
+    'signicat-organizationId': { type: 'string', maxLength: 100, description: 'Accepted for SDK compatibility; not used.' },
+  },
+} as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
+const errorResponses = Object.fromEntries([400, 401, 403, 404, 409, 413, 415, 422].map((s) => [s, { $ref: 'Error#' }]));
+
+export const createSessionSchema = {
+  tags: ['Sessions'],
+  summary: 'Create a new session',
+  security,
+  querystring: accountQuery,
+  headers: {
+    type: 'object',
+    properties: {
+      'idempotency-key': {
+        type: 'string',
+        minLength: 1,
+        maxLength: 255,
+        description: 'Same key and body: the same session comes back.',
+      },
+    },
+  },
+  body: { $ref: 'SessionRequest#' },
+  response: { 200: { $ref: 'Session#' }, ...errorResponses },
+} as const;
+
+export const getSessionSchema = {
+  tags: ['Sessions'],
+  summary: 'Get session status',
+  security,
+  params: idParams,
+  querystring: accountQuery,
+  response: { 200: { $ref: 'Session#' }, ...errorResponses },
+} as const;
+
+export const cancelSessionSchema = {
+  tags: ['Sessions'],
+  summary: 'Cancel an authentication session',
+  description: 'An unfinished session becomes CANCELLED; a finished one is refused with 409.',
+  security,
+  params: idParams,
+  querystring: accountQuery,
+  response: { 200: { $ref: 'Session#' }, ...errorResponses },
+} as const;

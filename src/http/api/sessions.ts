@@ -9,19 +9,16 @@ import type { SessionRecord } from '../../store/index.ts';
 import { useApiErrors } from '../errors.ts';
 import { PATHS, type Urls } from '../paths.ts';
 import { authOf, decorateAuth, requirePermission } from './auth.ts';
-import { apiErrorSchema, sessionRequestSchema, sessionResponseSchema, UNSUPPORTED_REQUEST_FIELDS } from './schemas.ts';
+import {
+  apiErrorSchema,
+  cancelSessionSchema,
+  createSessionSchema,
+  getSessionSchema,
+  sessionRequestSchema,
+  sessionResponseSchema,
+  UNSUPPORTED_REQUEST_FIELDS,
+} from './schemas.ts';
 import { presentSession, type SessionView } from './session-presenter.ts';
-
-const accountQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    'signicat-accountId': { type: 'string', maxLength: 100, description: 'Optional; defaults to the account of the access token.' },
-    'signicat-organizationId': { type: 'string', maxLength: 100, description: 'Accepted for SDK compatibility; not used.' },
-  },
-} as const;
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
-const errorResponses = Object.fromEntries([400, 401, 403, 404, 409, 413, 415, 422].map((s) => [s, { $ref: 'Error#' }]));
 
 type AccountQuery = { 'signicat-accountId'?: string };
 
@@ -32,7 +29,6 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
   app.addSchema(sessionResponseSchema);
   app.addSchema(sessionRequestSchema);
   app.addHook('onRequest', requirePermission(deps.tokens, 'sessions'));
-  const security = [{ bearerAuth: [] }];
 
   const accountOf = (request: FastifyRequest<{ Querystring: AccountQuery }>) =>
     deps.sessions.resolveAccount(authOf(request).accountId, request.query['signicat-accountId']);
@@ -47,25 +43,7 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
     PATHS.sessions,
     {
       config: { fieldReasons: UNSUPPORTED_REQUEST_FIELDS },
-      schema: {
-        tags: ['Sessions'],
-        summary: 'Create a new session',
-        security,
-        querystring: accountQuery,
-        headers: {
-          type: 'object',
-          properties: {
-            'idempotency-key': {
-              type: 'string',
-              minLength: 1,
-              maxLength: 255,
-              description: 'Same key and body: the same session comes back.',
-            },
-          },
-        },
-        body: { $ref: 'SessionRequest#' },
-        response: { 200: { $ref: 'Session#' }, ...errorResponses },
-      },
+      schema: createSessionSchema,
     },
     async (request) => {
       const { session, replayed } = await deps.sessions.create(accountOf(request), request.body, request.headers['idempotency-key']);
@@ -77,14 +55,7 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
   app.get<{ Params: { id: string }; Querystring: AccountQuery }>(
     PATHS.session,
     {
-      schema: {
-        tags: ['Sessions'],
-        summary: 'Get session status',
-        security,
-        params: idParams,
-        querystring: accountQuery,
-        response: { 200: { $ref: 'Session#' }, ...errorResponses },
-      },
+      schema: getSessionSchema,
     },
     async (request) => present(await deps.sessions.requireForAccount(accountOf(request), request.params.id)),
   );
@@ -92,15 +63,7 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
   app.post<{ Params: { id: string }; Querystring: AccountQuery }>(
     PATHS.cancelSession,
     {
-      schema: {
-        tags: ['Sessions'],
-        summary: 'Cancel an authentication session',
-        description: 'An unfinished session becomes CANCELLED; a finished one is refused with 409.',
-        security,
-        params: idParams,
-        querystring: accountQuery,
-        response: { 200: { $ref: 'Session#' }, ...errorResponses },
-      },
+      schema: cancelSessionSchema,
     },
     async (request) => {
       const session = await deps.sessions.cancel(accountOf(request), request.params.id);

@@ -29,6 +29,32 @@ export interface PageDeps {
   devFormTargets?: string[];
 }
 
+const langOf = (s: SessionSummary | undefined, request: FastifyRequest): PageLang =>
+  s ? pageLang(s.language) : langFromHeader(request.headers['accept-language']);
+
+/** A journey's next step as the browser gets it: a redirect (remembering the journey) or a page. */
+function respond(step: JourneyStep, request: FastifyRequest, reply: FastifyReply, journeyCookie: (sessionId: string) => void) {
+  switch (step.kind) {
+    case 'redirect':
+      if (step.journeySession) journeyCookie(step.journeySession);
+      return reply.header('cache-control', 'no-store').redirect(step.url, 303);
+    case 'choose': {
+      const html = chooserPage({ lang: langOf(step.session, request), sessionId: step.session.id, providers: step.providers });
+      return sendPage(reply, 200, html, [...step.formTargets, ...step.session.callbackOrigins]);
+    }
+    case 'expired':
+      return sendPage(reply, 410, expiredPage(langOf(step.session, request), step.callback));
+    case 'finished':
+      return sendPage(reply, 409, finishedPage(langOf(step.session, request), step.callback));
+    case 'other_browser':
+      return sendPage(reply, 403, otherBrowserPage(langOf(step.session, request)));
+    case 'unavailable':
+      return sendPage(reply, 503, unavailablePage(langOf(step.session, request), step.session.id), step.session.callbackOrigins);
+    case 'not_found':
+      return sendPage(reply, 404, notFoundPage(langOf(undefined, request)));
+  }
+}
+
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 
 export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<void> {
@@ -47,32 +73,10 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
     return id;
   };
 
-  const langOf = (s: SessionSummary | undefined, request: FastifyRequest): PageLang =>
-    s ? pageLang(s.language) : langFromHeader(request.headers['accept-language']);
-
-  const respond = (step: JourneyStep, request: FastifyRequest, reply: FastifyReply) => {
-    switch (step.kind) {
-      case 'redirect':
-        if (step.journeySession) {
-          reply.setCookie(JOURNEY_COOKIE, step.journeySession, { ...cookieOptions, path: PATHS.callbackPrefix, maxAge: 3600 });
-        }
-        return reply.header('cache-control', 'no-store').redirect(step.url, 303);
-      case 'choose': {
-        const html = chooserPage({ lang: langOf(step.session, request), sessionId: step.session.id, providers: step.providers });
-        return sendPage(reply, 200, html, [...step.formTargets, ...step.session.callbackOrigins]);
-      }
-      case 'expired':
-        return sendPage(reply, 410, expiredPage(langOf(step.session, request), step.callback));
-      case 'finished':
-        return sendPage(reply, 409, finishedPage(langOf(step.session, request), step.callback));
-      case 'other_browser':
-        return sendPage(reply, 403, otherBrowserPage(langOf(step.session, request)));
-      case 'unavailable':
-        return sendPage(reply, 503, unavailablePage(langOf(step.session, request), step.session.id), step.session.callbackOrigins);
-      case 'not_found':
-        return sendPage(reply, 404, notFoundPage(langOf(undefined, request)));
-    }
-  };
+  const respondWith = (step: JourneyStep, request: FastifyRequest, reply: FastifyReply) =>
+    respond(step, request, reply, (sessionId) =>
+      reply.setCookie(JOURNEY_COOKIE, sessionId, { ...cookieOptions, path: PATHS.callbackPrefix, maxAge: 3600 }),
+    );
 
   const environment = (request: FastifyRequest) => ({ ipAddress: request.ip, userAgent: String(request.headers['user-agent'] ?? '') });
   const publicOrigin = new URL(deps.publicUrl).origin;
@@ -89,7 +93,7 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
 
   app.get<{ Params: { id: string } }>(PATHS.login, { schema: { hide: true, params: idParams } }, async (request, reply) => {
     const browser = browserOf(request, reply, true) ?? randomId(24);
-    return respond(await deps.journeys.open(request.params.id, browser), request, reply);
+    return respondWith(await deps.journeys.open(request.params.id, browser), request, reply);
   });
 
   app.post<{ Params: { id: string }; Body: { provider?: string } }>(
@@ -98,8 +102,8 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
     async (request, reply) => {
       const browser = browserOf(request, reply, false);
       const provider = typeof request.body?.provider === 'string' ? request.body.provider : '';
-      if (!browser) return respond({ kind: 'not_found' }, request, reply);
-      return respond(await deps.journeys.start(request.params.id, browser, provider), request, reply);
+      if (!browser) return respondWith({ kind: 'not_found' }, request, reply);
+      return respondWith(await deps.journeys.start(request.params.id, browser, provider), request, reply);
     },
   );
 
@@ -108,8 +112,8 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
     { preHandler: sameOrigin, schema: { hide: true, params: idParams } },
     async (request, reply) => {
       const browser = browserOf(request, reply, false);
-      if (!browser) return respond({ kind: 'not_found' }, request, reply);
-      return respond(await deps.journeys.abort(request.params.id, browser, environment(request)), request, reply);
+      if (!browser) return respondWith({ kind: 'not_found' }, request, reply);
+      return respondWith(await deps.journeys.abort(request.params.id, browser, environment(request)), request, reply);
     },
   );
 
@@ -127,7 +131,7 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
         environment(request),
         request.cookies[JOURNEY_COOKIE],
       );
-      return respond(step, request, reply);
+      return respondWith(step, request, reply);
     },
   );
 
