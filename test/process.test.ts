@@ -78,7 +78,9 @@ const field = (out: string, name: string) => new RegExp(`${name}:\\s+(\\S+)`).ex
 
 describe('npm start', () => {
   it('brings the broker up, prints development credentials that work, and stops cleanly on SIGTERM', async () => {
-    const r = await startProcess(storeEnv());
+    // No simulator here: ID-porten is configured for every account through the IDPORTEN_* overrides.
+    const idporten = { IDPORTEN_ISSUER: 'http://127.0.0.1:9', IDPORTEN_CLIENT_ID: 'x', IDPORTEN_CLIENT_SECRET: 'y' };
+    const r = await startProcess({ ...storeEnv(), ...idporten });
     const base = `http://127.0.0.1:${r.port}`;
     try {
       const accountId = field(r.stdout, 'accountId')!;

@@ -1,17 +1,12 @@
 // Subject attributes a session may request, and the shape each takes in `subject` (Signicat's names).
 // Which provider delivers which attribute is declared in the provider registry.
 
-export const ATTRIBUTES = [
-  'nin',
-  'idpId',
-  'name',
-  'firstName',
-  'lastName',
-  'dateOfBirth',
-  'idportenIdp',
-  'idportenLoa',
-  'idportenSub',
-] as const;
+/** Attributes every eID that identifies a Norwegian person can deliver. */
+export const PERSON_ATTRIBUTES = ['nin', 'idpId', 'name', 'firstName', 'lastName', 'dateOfBirth'] as const;
+/** ID-porten's own (and Ansattporten's): the eID used, the level reached, ID-porten's subject. */
+export const IDPORTEN_ATTRIBUTES = ['idportenIdp', 'idportenLoa', 'idportenSub'] as const;
+
+export const ATTRIBUTES = [...PERSON_ATTRIBUTES, ...IDPORTEN_ATTRIBUTES] as const;
 export type AttributeName = (typeof ATTRIBUTES)[number];
 
 export interface Nin {

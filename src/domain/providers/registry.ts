@@ -2,7 +2,7 @@
 // enum and attribute list, the chooser's labels, the CLI (`providers set`), the per-provider environment
 // overrides, redirect URIs, the development account's configuration and the OpenAPI document all read it.
 // Adding a provider means one entry here plus its adapter and its tests.
-import type { AttributeName } from '../../model/attributes.ts';
+import { type AttributeName, IDPORTEN_ATTRIBUTES, PERSON_ATTRIBUTES } from '../../model/attributes.ts';
 import type { PageLang } from '../../model/languages.ts';
 import type { Flow } from '../../model/session.ts';
 import type { Clock } from '../clock.ts';
@@ -33,17 +33,7 @@ export interface ProviderDefinition {
   createAdapter(deps: AdapterDeps): ProviderAdapter;
 }
 
-const ID_PORTEN_ATTRIBUTES = [
-  'nin',
-  'idpId',
-  'name',
-  'firstName',
-  'lastName',
-  'dateOfBirth',
-  'idportenIdp',
-  'idportenLoa',
-  'idportenSub',
-] as const satisfies readonly AttributeName[];
+const ID_PORTEN_ATTRIBUTES = [...PERSON_ATTRIBUTES, ...IDPORTEN_ATTRIBUTES] as const satisfies readonly AttributeName[];
 
 export const PROVIDERS = [
   {

@@ -1,25 +1,14 @@
-// JSON schemas of the sessions API: Fastify validates requests and serialises responses with them, and the
-// OpenAPI document is generated from them. Field names, types and enums follow Signicat's API.
+// The sessions API's schemas, in TypeBox: Fastify validates requests and serialises responses with them,
+// the OpenAPI document is generated from them, and the TypeScript types are derived from them (Static<>),
+// so a field is declared once. Field names, types and enums follow Signicat's API.
+import { type Static, Type } from 'typebox';
 import { DELIVERABLE_ATTRIBUTES, PROVIDERS } from '../../domain/providers/registry.ts';
-import { FLOWS, LOAS, MAX_SESSION_LIFETIME, SESSION_STATUSES } from '../../model/session.ts';
+import { LOAS, SESSION_STATUSES } from '../../model/session.ts';
+import { sessionRequestProperties, stringEnum } from '../../model/session-request.ts';
 
 const providerList = PROVIDERS.map(
   (p) => `\`${p.id}\` (${p.flows.join(', ')}): ${p.description} Attributes: ${p.attributes.join(', ')}.`,
 ).join('\n- ');
-
-const callbackUrl = {
-  type: 'string',
-  minLength: 1,
-  maxLength: 2048,
-  description: "Absolute URL on one of the account's callback domains; https except on localhost.",
-};
-
-const callbackUrls = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['success', 'abort', 'error'],
-  properties: { success: callbackUrl, abort: callbackUrl, error: callbackUrl },
-} as const;
 
 /** Signicat request fields eidgate knows but does not implement: refused with a clear reason, never ignored. */
 export const UNSUPPORTED_REQUEST_FIELDS: Record<string, string> = {
@@ -32,102 +21,75 @@ export const UNSUPPORTED_REQUEST_FIELDS: Record<string, string> = {
   embeddedParentDomains: 'applies to the embedded flow, which eidgate does not support yet',
 };
 
-export const sessionRequestSchema = {
-  $id: 'SessionRequest',
-  type: 'object',
-  additionalProperties: false,
-  required: ['flow', 'requestedAttributes', 'callbackUrls'],
-  properties: {
-    flow: {
-      type: 'string',
-      enum: [...FLOWS],
-      description: 'Only redirect is supported; headless and embedded are refused.',
-    },
-    requestedAttributes: {
-      type: 'array',
+/** The request as the API validates it: the model's shape, with the registry's providers and attributes as enums. */
+export const sessionRequestSchema = Type.Object(
+  {
+    ...sessionRequestProperties,
+    requestedAttributes: Type.Array(stringEnum(DELIVERABLE_ATTRIBUTES), {
       minItems: 1,
       maxItems: DELIVERABLE_ATTRIBUTES.length,
       uniqueItems: true,
-      items: { type: 'string', enum: [...DELIVERABLE_ATTRIBUTES] },
       description: "Which of the person's attributes `subject` returns; allowedProviders lists what each provider delivers.",
-    },
-    allowedProviders: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 10,
-      uniqueItems: true,
-      items: { type: 'string', maxLength: 30, enum: PROVIDERS.map((p) => p.id) },
-      description: `The eIDs the person may choose from; absent means every one configured for the account. A provider the account has not configured is refused (400). Providers:\n- ${providerList}`,
-    },
-    callbackUrls,
-    language: {
-      type: 'string',
-      pattern: '^[A-Za-z]{2}$',
-      description: 'ISO 639-1. Pages exist in nb, nn and en (no means nb); others fall back to en.',
-    },
-    requestedLoa: { type: 'string', enum: [...LOAS] },
-    externalReference: { type: 'string', maxLength: 255, description: 'Returned as the externalReference parameter on the callback URLs.' },
-    usageReference: { type: 'string', maxLength: 255 },
-    sessionLifetime: {
-      type: 'integer',
-      minimum: 0,
-      maximum: MAX_SESSION_LIFETIME,
-      description: 'Seconds; default 1200; values under 300 are raised to 300.',
-    },
-    tags: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 100 } },
+    }),
+    allowedProviders: Type.Optional(
+      Type.Array(Type.Unsafe<string>({ type: 'string', maxLength: 30, enum: PROVIDERS.map((p) => p.id) }), {
+        minItems: 1,
+        maxItems: 10,
+        uniqueItems: true,
+        description: `The eIDs the person may choose from; absent means every one configured for the account. A provider the account has not configured is refused (400). Providers:\n- ${providerList}`,
+      }),
+    ),
   },
-} as const;
+  { $id: 'SessionRequest', additionalProperties: false },
+);
 
-const nin = {
-  type: 'object',
-  properties: { value: { type: 'string' }, issuingCountry: { type: 'string' }, type: { type: 'string', enum: ['BIRTH', 'DNUMBER'] } },
-} as const;
+const optionalString = Type.Optional(Type.String());
 
-export const sessionResponseSchema = {
-  $id: 'Session',
-  type: 'object',
-  required: ['id', 'accountId', 'authenticationUrl', 'status', 'flow', 'requestedAttributes', 'sessionLifetime', 'expiresAt'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    accountId: { type: 'string' },
-    authenticationUrl: { type: 'string' },
-    status: { type: 'string', enum: [...SESSION_STATUSES] },
-    statusDetail: { type: 'string' },
-    provider: { type: 'string' },
-    subject: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        idpId: { type: 'string' },
-        name: { type: 'string' },
-        firstName: { type: 'string' },
-        lastName: { type: 'string' },
-        dateOfBirth: { type: 'string' },
-        nin,
-        idportenIdp: { type: 'string' },
-        idportenLoa: { type: 'string' },
-        idportenSub: { type: 'string' },
-      },
-    },
-    loa: { type: 'string', enum: [...LOAS] },
-    environment: { type: 'object', properties: { ipAddress: { type: 'string' }, userAgent: { type: 'string' } } },
-    error: {
-      type: 'object',
-      properties: { type: { type: 'string' }, title: { type: 'string' }, detail: { type: 'string' }, code: { type: 'string' } },
-    },
-    callbackUrls: { type: 'object', properties: { success: { type: 'string' }, abort: { type: 'string' }, error: { type: 'string' } } },
-    flow: { type: 'string' },
-    requestedAttributes: { type: 'array', items: { type: 'string' } },
-    allowedProviders: { type: 'array', items: { type: 'string' } },
-    language: { type: 'string' },
-    requestedLoa: { type: 'string' },
-    externalReference: { type: 'string' },
-    usageReference: { type: 'string' },
-    tags: { type: 'array', items: { type: 'string' } },
-    sessionLifetime: { type: 'integer' },
-    expiresAt: { type: 'string', format: 'date-time' },
+/** Signicat's session object. Serialisation goes through this schema, so no field outside it can leak. */
+export const sessionResponseSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    accountId: Type.String(),
+    authenticationUrl: Type.String(),
+    status: stringEnum(SESSION_STATUSES),
+    statusDetail: optionalString,
+    provider: optionalString,
+    subject: Type.Optional(
+      Type.Object({
+        id: Type.String(),
+        idpId: optionalString,
+        name: optionalString,
+        firstName: optionalString,
+        lastName: optionalString,
+        dateOfBirth: optionalString,
+        nin: Type.Optional(
+          Type.Object({ value: Type.String(), issuingCountry: Type.String(), type: stringEnum(['BIRTH', 'DNUMBER'] as const) }),
+        ),
+        idportenIdp: optionalString,
+        idportenLoa: optionalString,
+        idportenSub: optionalString,
+      }),
+    ),
+    loa: Type.Optional(stringEnum(LOAS)),
+    environment: Type.Optional(Type.Object({ ipAddress: Type.String(), userAgent: Type.String() })),
+    error: Type.Optional(Type.Object({ type: Type.String(), title: Type.String(), detail: Type.String(), code: Type.String() })),
+    callbackUrls: Type.Object({ success: Type.String(), abort: Type.String(), error: Type.String() }),
+    flow: Type.String(),
+    requestedAttributes: Type.Array(Type.String()),
+    allowedProviders: Type.Optional(Type.Array(Type.String())),
+    language: optionalString,
+    requestedLoa: optionalString,
+    externalReference: optionalString,
+    usageReference: optionalString,
+    tags: Type.Optional(Type.Array(Type.String())),
+    sessionLifetime: Type.Integer(),
+    expiresAt: Type.String({ format: 'date-time' }),
   },
-} as const;
+  { $id: 'Session' },
+);
+
+/** The session object as the presenter builds it: the response schema's own type. */
+export type SessionView = Static<typeof sessionResponseSchema>;
 
 export const apiErrorSchema = {
   $id: 'Error',

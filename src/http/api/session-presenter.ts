@@ -1,40 +1,13 @@
 // Signicat's session object, built from a session record at the HTTP edge: null properties omitted,
 // subject limited to the requested attributes, an open session past its expiry shown as EXPIRED.
 import type { SealedIdentity } from '../../domain/sessions/sessions.ts';
-import type { IdentityAttributes } from '../../model/attributes.ts';
-import {
-  type CallbackUrls,
-  DEFAULT_SESSION_LIFETIME,
-  type Environment,
-  type SessionError,
-  type SessionStatus,
-} from '../../model/session.ts';
+import type { AttributeName, IdentityAttributes } from '../../model/attributes.ts';
+import { DEFAULT_SESSION_LIFETIME, type SessionStatus } from '../../model/session.ts';
 import { withParams } from '../../shared/url.ts';
 import type { SessionRecord } from '../../store/index.ts';
+import type { SessionView } from './schemas.ts';
 
-export interface SessionView {
-  id: string;
-  accountId: string;
-  authenticationUrl: string;
-  status: SessionStatus;
-  statusDetail?: string;
-  provider?: string;
-  subject?: Record<string, unknown>;
-  loa?: string;
-  environment?: Environment;
-  error?: SessionError;
-  callbackUrls: CallbackUrls;
-  flow: string;
-  requestedAttributes: string[];
-  allowedProviders?: string[];
-  language?: string;
-  requestedLoa?: string;
-  externalReference?: string;
-  usageReference?: string;
-  tags?: string[];
-  sessionLifetime: number;
-  expiresAt: string;
-}
+export type { SessionView };
 
 /** ISO 8601 with an explicit offset, as Signicat writes it (…+00:00). */
 export const isoWithOffset = (d: Date): string => d.toISOString().replace('Z', '+00:00');
@@ -77,12 +50,16 @@ export function presentSession(
   return view;
 }
 
-function pickSubject(subject: IdentityAttributes & { id: string }, requested: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { id: subject.id };
-  const all: Record<string, unknown> = { ...subject };
-  for (const name of requested) {
-    const v = all[name];
-    if (v !== undefined && v !== null) out[name] = v;
-  }
+type Subject = IdentityAttributes & { id: string };
+
+/** The subject with only the attributes the session asked for (and its id). */
+function pickSubject(subject: Subject, requested: readonly AttributeName[]): Subject {
+  const out: Subject = { id: subject.id };
+  for (const name of requested) copyAttribute(out, subject, name);
   return out;
+}
+
+function copyAttribute<K extends AttributeName>(to: IdentityAttributes, from: IdentityAttributes, name: K): void {
+  const v = from[name];
+  if (v !== undefined && v !== null) to[name] = v;
 }
