@@ -3,6 +3,7 @@
 // file can change another's provider. A journey is the scripted browser going from the authenticationUrl
 // through the provider to the first callback, and the session read back through the REST API.
 import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
 import { Agent } from '../agent.ts';
 import { startHostileIdp, type HostileIdp, type HostileMode } from '../fixtures/hostile-idp.ts';
 import { call, getToken, startBroker, validSessionRequest, type TestBroker } from '../helpers.ts';
@@ -109,4 +110,22 @@ export async function assertRejected(h: Hostile, j: Journey, code: string, detai
 /** Neither national identity number the provider can send (good or bad) appears in `text`. */
 export function assertNoNin(h: Hostile, text: string, where: string): void {
   for (const nin of [h.idp.pid, h.idp.badPid]) assert.ok(!text.includes(nin), `${where} holds a national identity number`);
+}
+
+/**
+ * The whole of a case whose only check is "the login ends in ERROR with this code": its own provider in
+ * `mode` and broker, one journey, and assertRejected.
+ */
+export function rejectedCase(mode: HostileMode, code: string, opts: { detail?: RegExp; env?: Record<string, string> } = {}): void {
+  describe(`hostile provider: ${mode}`, () => {
+    let h: Hostile;
+    before(async () => {
+      h = await startHostile(mode, opts.env);
+    });
+    after(() => h.close());
+
+    it(`ends the session in ERROR ${code}, with no subject, on the error callback`, async () => {
+      await assertRejected(h, await journey(h), code, opts.detail);
+    });
+  });
 }
