@@ -19,7 +19,7 @@ import { resolveEncryptionKey } from './encryption-key.ts';
 import { methodNotAllowedRoutes, sessionRoutes } from './http/api/sessions.ts';
 import { createApp } from './http/app.ts';
 import { healthRoutes } from './http/health.ts';
-import { tokenRoutes } from './http/oauth/token.ts';
+import { oauthMetadataRoutes, tokenRoutes } from './http/oauth/token.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { pageRoutes } from './http/pages/routes.ts';
 import { urlsFor } from './http/paths.ts';
@@ -112,6 +112,7 @@ async function createHttp(
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { store });
   await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
+  await app.register(oauthMetadataRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
   await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, urls: s.urls });
   await app.register(methodNotAllowedRoutes);
   await app.register(pageRoutes, {

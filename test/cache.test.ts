@@ -46,4 +46,27 @@ describe('ExpiringCache', () => {
     assert.equal(await c.getOrLoad('gone', none), null);
     assert.equal(missing, 2, 'a null result is looked up again');
   });
+
+  it('a delete while a load is in flight does not fail the callers; a failed load is not cached', async () => {
+    const c = new ExpiringCache<{ n: number }>({ ttlMs: 60_000, max: 10 });
+    let release: (v: { n: number }) => void = () => {};
+    const pending = c.getOrLoad('k', () => new Promise((resolve) => (release = resolve)));
+    c.delete('k');
+    release({ n: 1 });
+    assert.deepEqual(await pending, { n: 1 });
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      throw new Error('store down');
+    };
+    await assert.rejects(c.getOrLoad('f', failing), /store down/);
+    await assert.rejects(c.getOrLoad('f', failing), /store down/);
+    assert.equal(calls, 2, 'a failed load is tried again');
+  });
+
+  it('a zero lifetime caches nothing', () => {
+    const c = new ExpiringCache<{ n: number }>({ ttlMs: 60_000, max: 10 });
+    c.set('z', { n: 1 }, 0);
+    assert.equal(c.get('z'), undefined);
+  });
 });

@@ -17,6 +17,8 @@ export interface ErrorExtras {
   cause?: unknown;
   /** Show the description even on a 5xx (it says nothing internal, e.g. "the store does not answer"). */
   expose?: boolean;
+  /** Another status than the code's own (a framework's 4xx that has no code of its own, e.g. 429). */
+  status?: number;
 }
 
 export class AppError extends Error {
@@ -35,7 +37,7 @@ export class AppError extends Error {
     super(description, extras.cause === undefined ? undefined : { cause: extras.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = ERROR_CODES[code].status;
+    this.status = extras.status ?? ERROR_CODES[code].status;
     this.title = ERROR_CODES[code].title;
     this.description = description;
     this.detail = extras.detail;

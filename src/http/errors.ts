@@ -49,7 +49,9 @@ export function toAppError(err: unknown, fieldReasons: Record<string, string> = 
   }
   if (err instanceof SyntaxError) return invalidJson();
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
-  if (status >= 400 && status < 500) return errors.badRequest(e.message ?? 'Bad request', { cause: err });
+  if (status === 404) return errors.notFound(e.message ?? 'Not found', { cause: err });
+  if (status === 405) return errors.methodNotAllowed(e.message ?? 'Method not allowed', { cause: err });
+  if (status >= 400 && status < 500) return errors.badRequest(e.message ?? 'Bad request', { cause: err, status });
   return errors.internal(GENERIC_SERVER_ERROR, { cause: err });
 }
 

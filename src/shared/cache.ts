@@ -14,6 +14,8 @@ export class ExpiringCache<V extends object> {
       ttl: opts.ttlMs,
       // An injected clock is read on every check (lru-cache otherwise reuses a reading for 1 ms).
       ...(opts.now ? { perf: { now: opts.now }, ttlResolution: 0 } : {}),
+      // A delete (an admin change) or an eviction while a load is in flight must not fail its callers.
+      ignoreFetchAbort: true,
       // null (nothing there) is not cached, so a later write is seen at once.
       fetchMethod: async (_key, _stale, { context }) => (await context()) ?? undefined,
     });
@@ -24,6 +26,7 @@ export class ExpiringCache<V extends object> {
   }
 
   set(key: string, value: V, ttlMs?: number): void {
+    if (ttlMs !== undefined && ttlMs <= 0) return; // already expired (lru-cache would read 0 as "forever")
     this.#lru.set(key, value, ttlMs === undefined ? undefined : { ttl: ttlMs });
   }
 

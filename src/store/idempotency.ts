@@ -1,5 +1,5 @@
 // Idempotency keys of session creation. The store records and reads keys; the policy (replay or refuse)
-// is the domain's (src/domain/sessions/create.ts).
+// is the domain's (Sessions.create in src/domain/sessions/sessions.ts).
 import type { Sql } from './sql.ts';
 
 export interface IdempotencyRecord {

@@ -12,11 +12,35 @@ const networkError = (code: string) => Object.assign(new TypeError('fetch failed
 
 describe('classifyProviderError', () => {
   it('a socket failure under fetch is provider_unavailable', () => {
-    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'UND_ERR_SOCKET']) {
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'UND_ERR_SOCKET', 'ECONNABORTED']) {
       assert.ok(isNetworkFailure(networkError(code)), code);
       const o = classifyProviderError(networkError(code));
       assert.equal(o.kind === 'error' && o.code, 'provider_unavailable', code);
     }
+  });
+
+  it('a TLS failure under fetch (an expired or mismatched certificate) is provider_unavailable', () => {
+    const o = classifyProviderError(networkError('CERT_HAS_EXPIRED'));
+    assert.equal(o.kind === 'error' && o.code, 'provider_unavailable');
+    assert.match(o.kind === 'error' ? o.detail : '', /CERT_HAS_EXPIRED/);
+  });
+
+  it('a 401 with WWW-Authenticate from the token endpoint (RFC 6749 §5.2 invalid_client) is provider_error', () => {
+    const challenge = new oidc.WWWAuthenticateChallengeError('server responded with a challenge', {
+      cause: [{ scheme: 'basic', parameters: { realm: 'idp' } }],
+      response: new Response('{"error":"invalid_client"}', { status: 401, headers: { 'www-authenticate': 'Basic realm="idp"' } }),
+    } as ConstructorParameters<typeof oidc.WWWAuthenticateChallengeError>[1]);
+    const o = classifyProviderError(challenge);
+    assert.equal(o.kind === 'error' && o.code, 'provider_error');
+    assert.match(o.kind === 'error' ? o.detail : '', /HTTP 401/);
+  });
+
+  it("openid-client's wrapper for what it does not recognise (no code) is rethrown as ours", () => {
+    const unknown = new oidc.ClientError('something went wrong', { cause: new Error('inside customFetch') });
+    assert.throws(
+      () => classifyProviderError(unknown),
+      (e) => e === unknown,
+    );
   });
 
   it('a plain TypeError (our bug) is rethrown, not blamed on the provider', () => {
@@ -25,11 +49,11 @@ describe('classifyProviderError', () => {
       () => classifyProviderError(bug),
       (e) => e === bug,
     );
-    const wrapped = Object.assign(new TypeError('fetch failed'), { cause: new Error('no code') });
+    const argument = new TypeError('The "key" argument must be of type CryptoKey');
     assert.throws(
-      () => classifyProviderError(wrapped),
-      (e) => e === wrapped,
-      'a TypeError without a socket code is not a network failure',
+      () => classifyProviderError(argument),
+      (e) => e === argument,
+      "only fetch's own 'fetch failed' is a network failure",
     );
     const other = new RangeError('bad');
     assert.throws(

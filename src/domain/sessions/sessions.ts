@@ -19,7 +19,7 @@ import { withParams } from '../../shared/url.ts';
 import type { Account, SessionRecord, Store } from '../../store/index.ts';
 import type { Clock } from '../clock.ts';
 import { effectiveStatus, sourcesOf } from './lifecycle.ts';
-import { checkCallbackUrls, checkProviders } from './validate.ts';
+import { checkCallbackUrls, checkFlow, checkProviders } from './validate.ts';
 
 /** The sealed part of a session: who the person is and where they came from. */
 export interface SealedIdentity {
@@ -85,8 +85,9 @@ export class Sessions {
     const account = await this.#findAccount(accountId);
     if (!account) throw errors.forbidden('The account of this access token does not exist.');
     const bad: InvalidParam[] = [];
+    const flowServed = checkFlow(request, bad);
     const callbackUrls = checkCallbackUrls(request.callbackUrls, account.callbackDomains, bad);
-    await checkProviders(request, (providerId) => this.#isProviderConfigured(accountId, providerId), bad);
+    if (flowServed) await checkProviders(request, (providerId) => this.#isProviderConfigured(accountId, providerId), bad);
     if (bad.length > 0) throw errors.invalidRequestParameter(bad);
     const now = this.#clock.now();
     const lifetime = Math.max(MIN_SESSION_LIFETIME, request.sessionLifetime ?? DEFAULT_SESSION_LIFETIME);

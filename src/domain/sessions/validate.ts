@@ -3,7 +3,7 @@
 import type { InvalidParam } from '../../errors/index.ts';
 import type { CallbackUrls, SessionRequest } from '../../model/session.ts';
 import { isLoopbackHost } from '../../shared/url.ts';
-import { findProvider, PROVIDERS } from '../providers/registry.ts';
+import { findProvider, PROVIDERS, type ProviderDefinition } from '../providers/registry.ts';
 
 /** Callback URLs: absolute, https (http only on this machine), no credentials, on an allowed domain. */
 export function checkCallbackUrls(urls: CallbackUrls, domains: string[], bad: InvalidParam[]): CallbackUrls {
@@ -38,22 +38,28 @@ export async function checkProviders(
   isConfigured: (providerId: string) => Promise<boolean>,
   bad: InvalidParam[],
 ): Promise<void> {
-  if (request.flow !== 'redirect') {
-    bad.push({ name: 'flow', reason: `${request.flow} is not supported by eidgate yet; use redirect` });
+  const named = request.allowedProviders;
+  if (!named) {
+    // Any provider the account has will do: stop at the first one.
+    for (const p of PROVIDERS) if (servesFlow(p, request) && (await isConfigured(p.id))) return;
+    bad.push({ name: 'allowedProviders', reason: 'no identity provider is configured for this account' });
     return;
   }
-  const named = request.allowedProviders;
-  const ids = named ?? PROVIDERS.map((p) => p.id);
-  const usable: string[] = [];
   const problems: string[] = [];
-  for (const id of ids) {
+  for (const id of named) {
     const provider = findProvider(id);
     if (!provider) problems.push(`${id} is not a provider of eidgate`);
-    else if (!(provider.flows as readonly string[]).includes(request.flow))
-      problems.push(`${id} does not support the ${request.flow} flow`);
+    else if (!servesFlow(provider, request)) problems.push(`${id} does not support the ${request.flow} flow`);
     else if (!(await isConfigured(id))) problems.push(`${id} is not configured for this account`);
-    else usable.push(id);
   }
-  if (named && problems.length > 0) bad.push({ name: 'allowedProviders', reason: problems.join('; ') });
-  else if (usable.length === 0) bad.push({ name: 'allowedProviders', reason: 'no identity provider is configured for this account' });
+  if (problems.length > 0) bad.push({ name: 'allowedProviders', reason: problems.join('; ') });
+}
+
+const servesFlow = (p: ProviderDefinition, request: SessionRequest) => (p.flows as readonly string[]).includes(request.flow);
+
+/** The flows eidgate serves today. */
+export function checkFlow(request: SessionRequest, bad: InvalidParam[]): boolean {
+  if (request.flow === 'redirect') return true;
+  bad.push({ name: 'flow', reason: `${request.flow} is not supported by eidgate yet; use redirect` });
+  return false;
 }

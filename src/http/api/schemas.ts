@@ -43,6 +43,8 @@ export const sessionRequestSchema = Type.Object(
   { $id: 'SessionRequest', additionalProperties: false },
 );
 
+// Nested objects name no required members, as before: a member that is absent is left out of the answer,
+// never a serialiser error.
 const optionalString = Type.Optional(Type.String());
 
 /** Signicat's session object. Serialisation goes through this schema, so no field outside it can leak. */
@@ -56,14 +58,18 @@ export const sessionResponseSchema = Type.Object(
     provider: optionalString,
     subject: Type.Optional(
       Type.Object({
-        id: Type.String(),
+        id: optionalString,
         idpId: optionalString,
         name: optionalString,
         firstName: optionalString,
         lastName: optionalString,
         dateOfBirth: optionalString,
         nin: Type.Optional(
-          Type.Object({ value: Type.String(), issuingCountry: Type.String(), type: stringEnum(['BIRTH', 'DNUMBER'] as const) }),
+          Type.Object({
+            value: optionalString,
+            issuingCountry: optionalString,
+            type: Type.Optional(stringEnum(['BIRTH', 'DNUMBER'] as const)),
+          }),
         ),
         idportenIdp: optionalString,
         idportenLoa: optionalString,
@@ -71,9 +77,9 @@ export const sessionResponseSchema = Type.Object(
       }),
     ),
     loa: Type.Optional(stringEnum(LOAS)),
-    environment: Type.Optional(Type.Object({ ipAddress: Type.String(), userAgent: Type.String() })),
-    error: Type.Optional(Type.Object({ type: Type.String(), title: Type.String(), detail: Type.String(), code: Type.String() })),
-    callbackUrls: Type.Object({ success: Type.String(), abort: Type.String(), error: Type.String() }),
+    environment: Type.Optional(Type.Object({ ipAddress: optionalString, userAgent: optionalString })),
+    error: Type.Optional(Type.Object({ type: optionalString, title: optionalString, detail: optionalString, code: optionalString })),
+    callbackUrls: Type.Object({ success: optionalString, abort: optionalString, error: optionalString }),
     flow: Type.String(),
     requestedAttributes: Type.Array(Type.String()),
     allowedProviders: Type.Optional(Type.Array(Type.String())),

@@ -137,7 +137,10 @@ export async function tokenRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(token);
     },
   );
+}
 
+/** Discovery and JWKS: read by resource servers and SDKs; their errors are the API's (Signicat's object). */
+export async function oauthMetadataRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   app.get(PATHS.discovery, { schema: { tags: ['OAuth'], summary: 'OAuth discovery document' } }, async () => ({
     issuer: deps.tokens.issuer,
     token_endpoint: deps.urls.token,

@@ -36,7 +36,8 @@ export async function devRoutes(
       flow: 'redirect',
       language: langOf(request),
       requestedLoa: 'substantial',
-      allowedProviders: chooser ? choices.map((p) => p.id) : ['idporten'],
+      // The chooser offers every provider the development account has configured.
+      ...(chooser ? {} : { allowedProviders: ['idporten'] }),
       requestedAttributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idpId', 'idportenIdp', 'idportenLoa', 'idportenSub'],
       callbackUrls: { success: resultUrl, abort: resultUrl, error: resultUrl },
     });

@@ -63,11 +63,15 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
   const secure = deps.publicUrl.startsWith('https:');
   const cookieOptions = { httpOnly: true, sameSite: 'lax', secure } as const;
 
-  /** The browser's id: set on the first page, SameSite=Lax so it comes back on the provider's redirect. */
-  const browserOf = (request: FastifyRequest, reply: FastifyReply, create: boolean): string | undefined => {
+  /** The browser's id from its cookie, if it has a well-formed one. */
+  const browserOf = (request: FastifyRequest): string | undefined => {
     const existing = request.cookies[BROWSER_COOKIE];
-    if (existing && /^[\w-]{20,64}$/.test(existing)) return existing;
-    if (!create) return undefined;
+    return existing && /^[\w-]{20,64}$/.test(existing) ? existing : undefined;
+  };
+  /** …or a new one, set on the first page (SameSite=Lax, so it comes back on the provider's redirect). */
+  const ensureBrowser = (request: FastifyRequest, reply: FastifyReply): string => {
+    const existing = browserOf(request);
+    if (existing) return existing;
     const id = randomId(24);
     reply.setCookie(BROWSER_COOKIE, id, { ...cookieOptions, path: '/', maxAge: 86400 });
     return id;
@@ -92,7 +96,7 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
   );
 
   app.get<{ Params: { id: string } }>(PATHS.login, { schema: { hide: true, params: idParams } }, async (request, reply) => {
-    const browser = browserOf(request, reply, true) ?? randomId(24);
+    const browser = ensureBrowser(request, reply);
     return respondWith(await deps.journeys.open(request.params.id, browser), request, reply);
   });
 
@@ -100,7 +104,7 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
     PATHS.loginStart,
     { preHandler: sameOrigin, schema: { hide: true, params: idParams } },
     async (request, reply) => {
-      const browser = browserOf(request, reply, false);
+      const browser = browserOf(request);
       const provider = typeof request.body?.provider === 'string' ? request.body.provider : '';
       if (!browser) return respondWith({ kind: 'not_found' }, request, reply);
       return respondWith(await deps.journeys.start(request.params.id, browser, provider), request, reply);
@@ -111,7 +115,7 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
     PATHS.loginAbort,
     { preHandler: sameOrigin, schema: { hide: true, params: idParams } },
     async (request, reply) => {
-      const browser = browserOf(request, reply, false);
+      const browser = browserOf(request);
       if (!browser) return respondWith({ kind: 'not_found' }, request, reply);
       return respondWith(await deps.journeys.abort(request.params.id, browser, environment(request)), request, reply);
     },
@@ -123,7 +127,7 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
     async (request, reply) => {
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       const url = new URL(`${deps.urls.providerCallback(request.params.provider)}${query}`);
-      const browser = browserOf(request, reply, false);
+      const browser = browserOf(request);
       const step = await deps.journeys.callback(
         request.params.provider,
         url,

@@ -72,13 +72,13 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
 
   async #clientAuth(c: ProviderConfig): Promise<oidc.ClientAuth> {
     if (c.clientAuth === 'private_key_jwt') {
-      if (!c.privateKeyJwk) throw new Error(`${c.providerId}: private_key_jwt without a private key`);
+      if (!c.privateKeyJwk) throw misconfigured(`${c.providerId} uses private_key_jwt but has no private key`);
       const jwk: JWK = c.privateKeyJwk;
       const key = await importJWK(jwk, jwk.alg ?? 'RS256');
-      if (!(key instanceof CryptoKey)) throw new Error(`${c.providerId}: the private key is not an asymmetric key`);
+      if (!(key instanceof CryptoKey)) throw misconfigured(`${c.providerId}'s private key is not an asymmetric key`);
       return oidc.PrivateKeyJwt({ key, kid: jwk.kid });
     }
-    if (!c.clientSecret) throw new Error(`${c.providerId}: ${c.clientAuth} without a client secret`);
+    if (!c.clientSecret) throw misconfigured(`${c.providerId} uses ${c.clientAuth} but has no client secret`);
     return c.clientAuth === 'client_secret_post' ? oidc.ClientSecretPost(c.clientSecret) : oidc.ClientSecretBasic(c.clientSecret);
   }
 
@@ -103,6 +103,7 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
     try {
       return await this.#configuration(c);
     } catch (e) {
+      if (e instanceof ProviderFailure) return { kind: 'error', code: e.code, detail: e.message };
       return classifyProviderError(e);
     }
   }
@@ -195,5 +196,9 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
     return mapClaims(claims, loa);
   }
 }
+
+/** The operator's configuration cannot work (an override without a secret, say): "unavailable", logged. */
+const misconfigured = (detail: string) =>
+  new ProviderFailure('provider_unavailable', `The provider is not configured completely: ${detail}.`);
 
 const describeOutcome = (o: ProviderOutcome): string => (o.kind === 'error' ? o.detail : o.kind);
