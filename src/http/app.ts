@@ -40,6 +40,9 @@ export function createApp(opts: AppOptions): FastifyInstance {
     // randomUUID draws from a cached entropy pool; randomBytes per request showed in the token endpoint's profile.
     genReqId: () => randomUUID().replace(/-/g, ''),
     return503OnClosing: true,
+    // A request (headers and body) must arrive within 30 s: a client trickling bytes cannot hold a socket
+    // and its memory for ever (Node's default is no limit).
+    requestTimeout: 30_000,
     logController: new AccessLog(),
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false, useDefaults: false } },
     routerOptions: { ignoreTrailingSlash: false },
