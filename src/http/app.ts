@@ -56,16 +56,7 @@ export function createApp(opts: AppOptions): FastifyInstance {
     return parseJson(req, String(body), done);
   });
 
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const duration = new Histogram({
-    name: 'eidgate_http_request_duration_seconds',
-    help: 'HTTP request latency by route and status (the _count series counts requests)',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-  app.decorate('metrics', registry);
+  const duration = registerMetrics(app);
   // Callback-style hooks: they run on every request, and async hooks cost a promise each (seen in the token
   // endpoint's profile). Headers are set up front so a route (or the error handler) may still override them.
   app.addHook('onRequest', (request, reply, done) => {
@@ -83,6 +74,20 @@ export function createApp(opts: AppOptions): FastifyInstance {
 
   useApiErrors(app, { notFound: true });
   return app;
+}
+
+/** Prometheus metrics at app.metrics: the process's, and request latency by route and status. */
+function registerMetrics(app: FastifyInstance): Histogram<'method' | 'route' | 'status'> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  app.decorate('metrics', registry);
+  return new Histogram({
+    name: 'eidgate_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status (the _count series counts requests)',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
 }
 
 declare module 'fastify' {
