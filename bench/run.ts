@@ -12,7 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { freePort } from '../test/helpers.ts';
+import { reservePort } from '../test/helpers.ts';
 import { Agent, formAction } from '../test/agent.ts';
 import { profileByArea, summariseProfile } from './profile.ts';
 
@@ -58,6 +58,7 @@ const extra: Record<string, unknown> = {};
 interface Child {
   proc: ChildProcess;
   info: Record<string, any>;
+  /** Where it listens: the port it was given, or the one it reports in its ready line (it listened on port 0). */
   port: number;
   peakRss: number;
   /** Resolves with the next JSON line the child prints that has `key`. */
@@ -74,14 +75,17 @@ function rssMiB(pid: number): number {
   }
 }
 
-/** Starts a server script; `pin` names the core it runs on when pinning is on. */
+/**
+ * Starts a server script; `pin` names the core it runs on when pinning is on. Without `port` the server listens
+ * on port 0 and reports the port it got; with one (reserved by the caller, who holds it until this resolves)
+ * it listens there.
+ */
 async function startChild(script: string, env: Record<string, string>, opts: { port?: number; pin?: number } = {}): Promise<Child> {
   const { port: fixedPort, pin } = opts;
-  const port = fixedPort ?? (await freePort());
   const [cmd, args] = PIN && pin !== undefined ? ['taskset', ['-c', String(pin), NODE, script]] : [NODE, [script]];
   const profileEnv = PROFILE ? { BENCH_PROFILE_DIR: join('bench', 'results', 'profile') } : {};
   const proc = spawn(cmd, args, {
-    env: { ...process.env, ...env, ...profileEnv, PORT: String(port) },
+    env: { ...process.env, ...env, ...profileEnv, PORT: String(fixedPort ?? 0) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const waiters: { key: string; resolve: (m: Record<string, any>) => void }[] = [];
@@ -105,7 +109,7 @@ async function startChild(script: string, env: Record<string, string>, opts: { p
   return {
     proc,
     info,
-    port,
+    port: fixedPort ?? info.port,
     peakRss: 0,
     nextMessage,
     stop: () =>
@@ -330,7 +334,10 @@ async function benchSessions(store: 'pglite' | 'postgres', label: string = store
 /** Complete journeys at a fixed concurrency: create → authenticationUrl → simulator → login → callback → read. */
 async function benchJourneys(store: 'pglite' | 'postgres') {
   const schema = await newSchema();
-  const brokerPort = await freePort();
+  // The simulator must know the broker's callback URL before the broker starts (and the broker the simulator's
+  // issuer), so the broker's port is reserved now and held until the broker listens on it.
+  using reserved = reservePort();
+  const brokerPort = reserved.address().port;
   const brokerUrl = `http://localhost:${brokerPort}`;
   const simSecret = 'bench-sim-secret-0123456789abcdefghijkl';
   // The simulator shares core 1 with the script that drives the journeys; the broker has core 0.
@@ -344,6 +351,7 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
   };
   // The broker must listen on the port its PUBLIC_URL names (the simulator redirects there).
   const broker = await startChild('bench/servers/broker.ts', env, { port: brokerPort, pin: 0 });
+  reserved.close();
   try {
     const bearer = await token(brokerUrl, broker.info.clientId, broker.info.clientSecret);
     const latencies: number[] = [];

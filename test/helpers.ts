@@ -1,6 +1,6 @@
 // Test harness: real brokers on real ports, on the store CI chose (PGlite in memory, or the PostgreSQL server
 // named by DATABASE_URL with a fresh schema per broker so tests never share tables).
-import { createServer } from 'node:net';
+import { BoundSocket, type ListenOptions } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
@@ -17,16 +17,16 @@ export const UNREACHABLE_ISSUER = 'http://127.0.0.1:9';
 export const DATABASE_URL = process.env.DATABASE_URL || undefined;
 export const onPostgres = DATABASE_URL !== undefined;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
+/**
+ * A port on 127.0.0.1 that stays ours until it is used: the socket is bound but not listening, so the kernel gives
+ * the port to no other port-0 bind and no outgoing connection, in this process or a parallel one. (Closing a
+ * probe socket and reusing its port later, as the old freePort() did, left the port free for anyone between.)
+ * Give it to listen({ handle }), which adopts it; or hold it while a child process binds the port by number (Linux
+ * allows that bind beside a socket that is not listening, both having SO_REUSEADDR as Node's do) and close it once
+ * the child listens. Declared with `using`, it is closed on the way out unless a listen adopted it.
+ */
+export function reservePort(): BoundSocket {
+  return new BoundSocket({ host: '127.0.0.1', port: 0 });
 }
 
 export const newSchema = (): string => `t_${randomBytes(6).toString('hex')}`;
@@ -96,7 +96,10 @@ export const DEV_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
  * `share` starts a second broker process-equivalent on the first one's store (same schema, own pool).
  */
 export async function startBroker(env: Record<string, string> = {}, opts: BrokerOptions = {}, share?: TestBroker): Promise<TestBroker> {
-  const port = await freePort();
+  // The port is reserved before the broker exists, because its PUBLIC_URL (token issuer, authenticationUrl,
+  // callbacks) names it; the broker then listens on that very socket.
+  using reserved = reservePort();
+  const { port } = reserved.address();
   const schema = share?.schema ?? newSchema();
   const config = loadConfig({
     PORT: String(port),
@@ -110,29 +113,37 @@ export async function startBroker(env: Record<string, string> = {}, opts: Broker
   const logs = new LogCapture();
   const clock = new ManualClock();
   const broker = await createBroker(config, { clock, logger: createLogger('info', logs), schema, purge: false, ...opts });
-  const account = share
-    ? { id: share.accountId }
-    : await broker.accounts.createAccount({ name: 'Test account', callbackDomains: ['localhost', '127.0.0.1', 'example.com'] });
-  const { client, secret } = share
-    ? { client: { clientId: share.clientId }, secret: share.clientSecret }
-    : await broker.accounts.createClient({ accountId: account.id, secret: DEV_SECRET, name: 'Test client' });
-  if (!share) await configureTestProviders(broker, account.id);
-  await broker.app.listen({ port, host: '127.0.0.1' });
-  return {
-    schema,
-    broker,
-    base: `http://127.0.0.1:${port}`,
-    clock,
-    logs,
-    config,
-    accountId: account.id,
-    clientId: client.clientId,
-    clientSecret: secret,
-    async close() {
-      await broker.close();
-      if (!share) await dropSchema(schema);
-    },
+  const close = async () => {
+    await broker.close();
+    if (!share) await dropSchema(schema);
   };
+  try {
+    const account = share
+      ? { id: share.accountId }
+      : await broker.accounts.createAccount({ name: 'Test account', callbackDomains: ['localhost', '127.0.0.1', 'example.com'] });
+    const { client, secret } = share
+      ? { client: { clientId: share.clientId }, secret: share.clientSecret }
+      : await broker.accounts.createClient({ accountId: account.id, secret: DEV_SECRET, name: 'Test client' });
+    if (!share) await configureTestProviders(broker, account.id);
+    // Fastify hands its listen options to net.Server.listen, which adopts a BoundSocket given as `handle`.
+    const onReserved: ListenOptions = { handle: reserved, host: '127.0.0.1' };
+    await broker.app.listen(onReserved);
+    return {
+      schema,
+      broker,
+      base: `http://127.0.0.1:${port}`,
+      clock,
+      logs,
+      config,
+      accountId: account.id,
+      clientId: client.clientId,
+      clientSecret: secret,
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
 
 export async function getToken(base: string, clientId: string, secret: string): Promise<string> {

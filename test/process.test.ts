@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { DATABASE_URL, call, dropSchema, freePort, getToken, newSchema, validSessionRequest } from './helpers.ts';
+import { DATABASE_URL, call, dropSchema, getToken, newSchema, reservePort, validSessionRequest } from './helpers.ts';
 
 const NODE = process.execPath;
 const dirs: string[] = [];
@@ -50,7 +50,9 @@ interface Running {
 /** Starts `node src/main.ts` and resolves once it logs that it listens. */
 async function startProcess(env: Record<string, string>): Promise<Running> {
   await ensureSchema(env);
-  const port = await freePort();
+  // Held until the child listens on the port (see reservePort), so no one else can take it in between.
+  using reserved = reservePort();
+  const { port } = reserved.address();
   const { EIDGATE_TEST_SCHEMA: _s, ...rest } = env;
   const child = spawn(NODE, ['src/main.ts'], {
     env: { PATH: process.env.PATH, PORT: String(port), SIMULATOR: 'off', ...rest },

@@ -5,8 +5,11 @@ import { loadConfig } from '../../src/config.ts';
 import { createBroker } from '../../src/broker.ts';
 import { createLogger } from '../../src/log.ts';
 import { PROVIDERS } from '../../src/domain/providers/registry.ts';
+import { BoundSocket, type ListenOptions } from 'node:net';
 
-const port = Number(process.env.PORT);
+// PORT=0: the port is reserved here, before the broker that names it in its PUBLIC_URL exists, and listened on below.
+const reserved = new BoundSocket({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
+const { port } = reserved.address();
 const schema = process.env.BENCH_SCHEMA;
 const config = loadConfig({
   PORT: String(port),
@@ -32,8 +35,10 @@ for (const p of PROVIDERS) {
   });
 }
 profileOnSignal();
-await broker.app.listen({ port, host: '127.0.0.1' });
+// Fastify hands its listen options to net.Server.listen, which adopts a BoundSocket given as `handle`.
+const onReserved: ListenOptions = { handle: reserved, host: '127.0.0.1' };
+await broker.app.listen(onReserved);
 process.stdout.write(
-  `${JSON.stringify({ ready: true, accountId: account.id, clientId: client.clientId, clientSecret: secret, store: broker.store.kind })}\n`,
+  `${JSON.stringify({ ready: true, port, accountId: account.id, clientId: client.clientId, clientSecret: secret, store: broker.store.kind })}\n`,
 );
 process.on('SIGTERM', () => void broker.close().then(() => process.exit(0)));

@@ -3,6 +3,7 @@
 import { profileOnSignal } from './profiling.ts';
 import Fastify from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { openSql } from '../../src/store/sql.ts';
 
 const sql = await openSql({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: 'memory://', schema: process.env.BENCH_SCHEMA });
@@ -27,8 +28,8 @@ app.get<{ Params: { id: string } }>('/auth/rest/sessions/:id', async (request) =
   return rows[0];
 });
 profileOnSignal();
-await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
-process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
+process.stdout.write(`${JSON.stringify({ ready: true, port: (app.server.address() as AddressInfo).port })}\n`);
 process.on(
   'SIGTERM',
   () =>

@@ -3,8 +3,15 @@
 import { profileOnSignal } from './profiling.ts';
 import Provider from 'oidc-provider';
 import { exportJWK, generateKeyPair } from 'jose';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 
-const port = Number(process.env.PORT);
+// Listens first (PORT=0: on a port the kernel picks) and answers once the provider, whose issuer names the port, exists.
+const server = createServer();
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+await once(server, 'listening');
+const { port } = server.address() as AddressInfo;
 const { privateKey } = await generateKeyPair('ES256', { extractable: true });
 const provider = new Provider(`http://127.0.0.1:${port}`, {
   clients: [
@@ -37,4 +44,5 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   },
 });
 profileOnSignal();
-provider.listen(port, () => process.stdout.write(`${JSON.stringify({ ready: true })}\n`));
+server.on('request', provider.callback());
+process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`);

@@ -2,7 +2,7 @@
 import { startSimulator } from '../../src/simulator/simulator.ts';
 
 const sim = await startSimulator({
-  port: Number(process.env.PORT),
+  port: Number(process.env.PORT ?? 0),
   clients: [
     {
       client_id: 'bench',
@@ -12,5 +12,7 @@ const sim = await startSimulator({
     },
   ],
 });
-process.stdout.write(`${JSON.stringify({ ready: true, issuer: sim.issuer, pid: sim.people[0]!.pid })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ready: true, port: Number(new URL(sim.issuer).port), issuer: sim.issuer, pid: sim.people[0]!.pid })}\n`,
+);
 process.on('SIGTERM', () => void sim.close().then(() => process.exit(0)));
