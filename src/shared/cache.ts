@@ -36,6 +36,9 @@ export class ExpiringCache<V extends object> {
 
   /** A hit, or one load for however many callers miss the key at the same time. */
   async getOrLoad(key: string, load: Loader<V>): Promise<V | null> {
+    // A hit is answered from get(): fetch() builds options and a promise per call, on the hottest paths.
+    const hit = this.#lru.get(key);
+    if (hit !== undefined) return hit;
     return (await this.#lru.fetch(key, { context: load })) ?? null;
   }
 }
