@@ -30,6 +30,10 @@ export interface ProviderSettingsInput {
   par?: string | undefined;
 }
 
+function requireProvider(id: string): void {
+  if (!findProvider(id)) throw errors.badRequest(`unknown provider "${id}" (known: ${PROVIDER_IDS.join(', ')})`);
+}
+
 const cacheKey = (accountId: string, providerId: string) => `${accountId}\u0000${providerId}`;
 
 function parseSecrets(value: unknown): ProviderSecrets {
@@ -77,7 +81,7 @@ export class ProviderConfigs {
   }
 
   async save(accountId: string, c: ProviderConfig): Promise<void> {
-    if (!findProvider(c.providerId)) throw errors.badRequest(`unknown provider "${c.providerId}" (known: ${PROVIDER_IDS.join(', ')})`);
+    requireProvider(c.providerId);
     if (!isClientAuthMethod(c.clientAuth)) throw errors.badRequest(`client auth must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
     if (c.clientAuth === 'private_key_jwt' && !c.privateKeyJwk) throw errors.badRequest('private_key_jwt needs a private key');
     if (c.clientAuth !== 'private_key_jwt' && !c.clientSecret) throw errors.badRequest(`${c.clientAuth} needs a client secret`);
@@ -118,7 +122,7 @@ export class ProviderConfigs {
 
   /** `eidgate providers set`: merges the given options into the stored configuration of any registered provider. */
   async setFromCli(accountId: string, providerId: string, o: ProviderSettingsInput): Promise<PublicProviderConfig> {
-    if (!findProvider(providerId)) throw errors.badRequest(`unknown provider "${providerId}" (known: ${PROVIDER_IDS.join(', ')})`);
+    requireProvider(providerId);
     const current = await this.#load(accountId, providerId);
     const privateKeyJwk = o.privateKeyFile ? await readPrivateKey(o.privateKeyFile) : current?.privateKeyJwk;
     if (o.issuer !== undefined && !URL.canParse(o.issuer)) throw errors.badRequest(`--issuer ${o.issuer} is not a URL`);

@@ -1,16 +1,23 @@
 // Signicat's session object, built from a session record at the HTTP edge: null properties omitted,
 // subject limited to the requested attributes, an open session past its expiry shown as EXPIRED.
-import type { SealedIdentity } from '../../domain/sessions/sessions.ts';
+import type { SealedIdentity, Sessions } from '../../domain/sessions/sessions.ts';
 import type { AttributeName, IdentityAttributes } from '../../model/attributes.ts';
 import { DEFAULT_SESSION_LIFETIME, type SessionStatus } from '../../model/session.ts';
 import { withParams } from '../../shared/url.ts';
 import type { SessionRecord } from '../../store/index.ts';
+import type { Urls } from '../paths.ts';
 import type { SessionView } from './schemas.ts';
 
 export type { SessionView };
 
 /** ISO 8601 with an explicit offset, as Signicat writes it (…+00:00). */
 export const isoWithOffset = (d: Date): string => d.toISOString().replace('Z', '+00:00');
+
+/** A presenter bound to the broker: the status as of now, the authenticationUrl, the opened identity. */
+export const sessionPresenter =
+  (sessions: Sessions, urls: Urls) =>
+  (s: SessionRecord): SessionView =>
+    presentSession(s, { status: sessions.statusOf(s), authenticationUrl: urls.authentication(s.id), identity: sessions.openIdentity(s) });
 
 const OPTIONAL_REQUEST_FIELDS = ['allowedProviders', 'language', 'requestedLoa', 'externalReference', 'usageReference', 'tags'] as const;
 

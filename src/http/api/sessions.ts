@@ -5,7 +5,6 @@ import type { Sessions } from '../../domain/sessions/sessions.ts';
 import type { AccessTokens } from '../../domain/tokens.ts';
 import { errors } from '../../errors/index.ts';
 import type { SessionRequest } from '../../model/session.ts';
-import type { SessionRecord } from '../../store/index.ts';
 import { useApiErrors } from '../errors.ts';
 import { PATHS, type Urls } from '../paths.ts';
 import { authOf, decorateAuth, requirePermission } from './auth.ts';
@@ -18,7 +17,7 @@ import {
   sessionResponseSchema,
   UNSUPPORTED_REQUEST_FIELDS,
 } from './schemas.ts';
-import { presentSession, type SessionView } from './session-presenter.ts';
+import { sessionPresenter } from './session-presenter.ts';
 
 type AccountQuery = { 'signicat-accountId'?: string };
 
@@ -32,12 +31,7 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
 
   const accountOf = (request: FastifyRequest<{ Querystring: AccountQuery }>) =>
     deps.sessions.resolveAccount(authOf(request).accountId, request.query['signicat-accountId']);
-  const present = (s: SessionRecord): SessionView =>
-    presentSession(s, {
-      status: deps.sessions.statusOf(s),
-      authenticationUrl: deps.urls.authentication(s.id),
-      identity: deps.sessions.openIdentity(s),
-    });
+  const present = sessionPresenter(deps.sessions, deps.urls);
 
   app.post<{ Body: SessionRequest; Querystring: AccountQuery; Headers: { 'idempotency-key'?: string } }>(
     PATHS.sessions,

@@ -5,7 +5,7 @@ import type { Journeys } from '../../domain/journey/journeys.ts';
 import type { Sessions } from '../../domain/sessions/sessions.ts';
 import { langFromHeader } from '../../pages/i18n.ts';
 import { devLandingPage, devResultPage, notFoundPage } from '../../pages/journey.ts';
-import { presentSession } from '../api/session-presenter.ts';
+import { sessionPresenter } from '../api/session-presenter.ts';
 import { PATHS, type Urls } from '../paths.ts';
 import { sendPage } from './respond.ts';
 
@@ -24,6 +24,7 @@ export async function devRoutes(
   const accountId = deps.devAccountId;
   const resultUrl = `${deps.publicUrl}${PATHS.devResult}`;
   const choices = deps.journeys.providerChoices();
+  const present = sessionPresenter(deps.sessions, deps.urls);
   const langOf = (request: FastifyRequest) => langFromHeader(request.headers['accept-language']);
 
   app.get('/', { schema: { hide: true } }, async (request, reply) =>
@@ -47,11 +48,6 @@ export async function devRoutes(
   app.get<{ Querystring: { sessionId?: string } }>(PATHS.devResult, { schema: { hide: true } }, async (request, reply) => {
     const session = await deps.sessions.find(String(request.query.sessionId ?? ''));
     if (!session || session.accountId !== accountId) return sendPage(reply, 404, notFoundPage(langOf(request)));
-    const view = presentSession(session, {
-      status: deps.sessions.statusOf(session),
-      authenticationUrl: deps.urls.authentication(session.id),
-      identity: deps.sessions.openIdentity(session),
-    });
-    return sendPage(reply, 200, devResultPage(langOf(request), JSON.stringify(view, null, 2)));
+    return sendPage(reply, 200, devResultPage(langOf(request), JSON.stringify(present(session), null, 2)));
   });
 }
