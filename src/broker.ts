@@ -72,6 +72,7 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
     clock,
     findAccount: (id) => accounts.findAccountCached(id),
     isProviderConfigured: async (accountId, providerId) => (await providerConfigs.resolve(accountId, providerId)) !== null,
+    publicHost: new URL(config.publicUrl).hostname,
   });
   const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
   const adapterDeps = { timeoutMs: config.providerTimeoutMs, clock };

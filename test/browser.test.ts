@@ -155,7 +155,7 @@ describe('journeys in a real browser', { skip: !existsSync(CHROMIUM) && `no brow
         await page.getByRole('button', { name: T.login, exact: true }).click();
         await page.getByRole('alert').waitFor();
         await check(page, 'simulator login with error');
-        assert.equal((await status(s.id)).status, 'CREATED');
+        assert.equal((await status(s.id)).status, 'WAITING_FOR_USER');
       } finally {
         await page.close();
       }

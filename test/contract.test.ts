@@ -28,6 +28,10 @@ const SESSION_FIELDS: Record<string, string> = {
   externalReference: 'string',
   usageReference: 'string',
   tags: 'array',
+  themeId: 'string',
+  requestDomain: 'string',
+  sessionNonce: 'string',
+  transactionId: 'string',
   sessionLifetime: 'number',
   expiresAt: 'string',
 };

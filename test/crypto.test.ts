@@ -34,3 +34,16 @@ describe('Sealer', () => {
     assert.notEqual(sealer.pseudonym('a-2', 'person'), expected);
   });
 });
+
+describe('subject.id', () => {
+  it("is written in Signicat's URL-safe base64 alphabet, padding kept, the same bytes as the pseudonym", async () => {
+    const { urlSafe } = await import('../src/domain/sessions/sessions.ts');
+    assert.equal(urlSafe('+vMrFZU+H7D1n3NoTugvJT9afALzSTdOEDUXII42Hq/='), '-vMrFZU-H7D1n3NoTugvJT9afALzSTdOEDUXII42Hq_=');
+    const sealer = new Sealer(KEY.toString('base64'));
+    for (let i = 0; i < 50; i++) {
+      const id = urlSafe(sealer.pseudonym('a-acct', 'idporten', `person-${i}`));
+      assert.match(id, /^[A-Za-z0-9_-]{43}=$/);
+      assert.deepEqual(Buffer.from(id, 'base64url'), Buffer.from(sealer.pseudonym('a-acct', 'idporten', `person-${i}`), 'base64'));
+    }
+  });
+});

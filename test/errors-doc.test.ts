@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { JOURNEY_ERROR_CODES } from '../src/domain/journey/journeys.ts';
 import { PROVIDER_ERROR_CODES } from '../src/domain/providers/adapter.ts';
 import { ERROR_CODES } from '../src/errors/index.ts';
 
@@ -18,11 +19,11 @@ describe('docs/errors.md', () => {
       assert.match(row, new RegExp(`\\| ${ERROR_CODES[code as keyof typeof ERROR_CODES].status} \\|`), `${code}: the status in the doc`);
     });
   }
-  for (const code of PROVIDER_ERROR_CODES) {
+  for (const code of [...PROVIDER_ERROR_CODES, ...JOURNEY_ERROR_CODES]) {
     it(`documents the session error code ${code}`, () => assert.ok(documented.has(code), `${code} has no row in docs/errors.md`));
   }
   it('documents no code that does not exist', () => {
-    const known = new Set<string>([...Object.keys(ERROR_CODES), ...PROVIDER_ERROR_CODES]);
+    const known = new Set<string>([...Object.keys(ERROR_CODES), ...PROVIDER_ERROR_CODES, ...JOURNEY_ERROR_CODES]);
     for (const code of documented) assert.ok(known.has(code ?? ''), `docs/errors.md documents ${code}, which no code raises`);
   });
 });

@@ -112,7 +112,7 @@ export async function startBroker(env: Record<string, string> = {}, opts: Broker
   });
   const logs = new LogCapture();
   const clock = new ManualClock();
-  const broker = await createBroker(config, { clock, logger: createLogger('info', logs), schema, purge: false, ...opts });
+  const broker = await createBroker(config, { clock, logger: createLogger(env.LOG_LEVEL ?? 'info', logs), schema, purge: false, ...opts });
   const close = async () => {
     await broker.close();
     if (!share) await dropSchema(schema);

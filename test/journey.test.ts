@@ -84,7 +84,8 @@ describe('login journey against the simulator', () => {
     assert.equal(done.subject.idportenIdp, 'BankID');
     assert.equal(done.subject.idportenLoa, 'idporten-loa-high');
     assert.ok(done.subject.idportenSub && done.subject.idportenSub !== person.pid);
-    assert.match(done.subject.id, /^[A-Za-z0-9+/]{43}=$/);
+    // Signicat writes subject.id in the URL-safe alphabet with padding (-vMrFZU-H7D1n3NoTugvJT9afALzSTdOEDUXII42Hqw=).
+    assert.match(done.subject.id, /^[A-Za-z0-9_-]{43}=$/);
     assert.equal(done.environment.userAgent, 'eidgate-test-agent');
     assert.ok(done.environment.ipAddress);
   });
@@ -136,7 +137,7 @@ describe('login journey against the simulator', () => {
     );
     const stranger = await new Agent().follow(atCallback.url, {}, CALLBACK);
     assert.equal(stranger.response?.status, 403);
-    assert.equal((await getSession(s.id)).status, 'CREATED');
+    assert.equal((await getSession(s.id)).status, 'WAITING_FOR_USER', 'the person is at the provider');
     // The rightful browser can still finish.
     const rightful = await agent.follow(atCallback.url, {}, CALLBACK);
     assert.equal(rightful.url, `${CALLBACK}success?sessionId=${s.id}`);
@@ -144,6 +145,35 @@ describe('login journey against the simulator', () => {
     const replay = await agent.follow(atCallback.url, {}, CALLBACK);
     assert.equal(replay.response?.status, 409);
     assert.equal((await getSession(s.id)).status, 'SUCCESS');
+  });
+
+  it('WAITING_FOR_USER while the person is at the provider; cancel and expiry still apply from there', async () => {
+    const s = await createSession();
+    assert.equal((await getSession(s.id)).status, 'CREATED');
+    const agent = new Agent();
+    const atSim = await agent.follow(s.authenticationUrl, {}, CALLBACK);
+    assert.ok(atSim.url.startsWith(sim.issuer), 'at the simulator');
+    assert.equal((await getSession(s.id)).status, 'WAITING_FOR_USER');
+    const cancelled = await call(t.base, 'POST', `/auth/rest/sessions/${s.id}/cancel`, { token });
+    assert.equal(cancelled.body.status, 'CANCELLED');
+    // The person finishes at the provider anyway: the session stays CANCELLED.
+    const back = await agent.follow(
+      formAction(atSim.body, atSim.url),
+      { form: { action: 'login', eid: 'bankid', person: sim.people[0]!.pid } },
+      CALLBACK,
+    );
+    assert.equal(back.response?.status, 409);
+    assert.equal((await getSession(s.id)).status, 'CANCELLED');
+
+    const late = await createSession({ sessionLifetime: 300 });
+    await new Agent().follow(late.authenticationUrl, {}, CALLBACK);
+    assert.equal((await getSession(late.id)).status, 'WAITING_FOR_USER');
+    t.clock.advance(301);
+    try {
+      assert.equal((await getSession(late.id)).status, 'EXPIRED');
+    } finally {
+      t.clock.advance(-301);
+    }
   });
 
   it('another browser opening a started login is refused', async () => {

@@ -32,6 +32,7 @@ describe('store contract', () => {
       clock,
       findAccount: (id) => store.accounts.get(id),
       isProviderConfigured: async () => true,
+      publicHost: 'localhost',
     });
     accountId = (await store.accounts.create({ id: 'a-test-account', name: 'T', callbackDomains: ['example.com'] }))!.id;
   });
@@ -155,7 +156,7 @@ describe('store contract', () => {
     const idA = (await view(accountId, a.id)).subject?.id;
     assert.equal(idA, (await view(accountId, b.id)).subject?.id);
     assert.notEqual(idA, (await view(other.id, c.id)).subject?.id);
-    assert.match(String(idA), /^[A-Za-z0-9+/]{43}=$/, "shaped like Signicat's 44-character base64 id");
+    assert.match(String(idA), /^[A-Za-z0-9_-]{43}=$/, "shaped like Signicat's 44-character base64 id, URL-safe alphabet");
   });
 
   it('purges sessions finished or expired before the retention cutoff, and only those', async () => {

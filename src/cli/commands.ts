@@ -39,8 +39,8 @@ interface Command {
   run(ctx: CommandContext, arg: (i: number) => string): Promise<void>;
 }
 
-const accountLine = (a: { id: string; callbackDomains: string[] }) =>
-  `${a.id} callback domains: ${a.callbackDomains.join(', ') || '(none)'}`;
+const accountLine = (a: { id: string; callbackDomains: string[]; requestDomains: string[] }) =>
+  `${a.id} callback domains: ${a.callbackDomains.join(', ') || '(none)'}; request domains: ${a.requestDomains.join(', ') || '(none)'}`;
 
 export const COMMANDS: Record<string, Command> = {
   'accounts list': {
@@ -69,6 +69,20 @@ export const COMMANDS: Record<string, Command> = {
     args: 2,
     async run({ accounts, out }, arg) {
       const a = await accounts.removeCallbackDomain(arg(0), arg(1));
+      out(a, () => accountLine(a));
+    },
+  },
+  'accounts add-request-domain': {
+    args: 2,
+    async run({ accounts, out }, arg) {
+      const a = await accounts.addRequestDomain(arg(0), arg(1));
+      out(a, () => accountLine(a));
+    },
+  },
+  'accounts remove-request-domain': {
+    args: 2,
+    async run({ accounts, out }, arg) {
+      const a = await accounts.removeRequestDomain(arg(0), arg(1));
       out(a, () => accountLine(a));
     },
   },
@@ -181,6 +195,14 @@ export const COMMANDS: Record<string, Command> = {
         par: values.par,
       });
       out(saved, () => `${arg(1)} for ${arg(0)}: ${saved.issuer} as ${saved.clientId} (${saved.clientAuth}, par=${saved.par})`);
+    },
+  },
+  'providers remove': {
+    args: 2,
+    async run({ store, accounts, sealer, out }, arg) {
+      await accounts.getAccount(arg(0));
+      await new ProviderConfigs(store, sealer()).remove(arg(0), arg(1));
+      out({ accountId: arg(0), providerId: arg(1), removed: true }, () => `removed ${arg(1)} from ${arg(0)}`);
     },
   },
 };

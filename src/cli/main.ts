@@ -19,6 +19,8 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
   eidgate accounts create --name NAME [--id a-…] [--callback-domain HOST]…
   eidgate accounts add-domain ACCOUNT_ID HOST
   eidgate accounts remove-domain ACCOUNT_ID HOST
+  eidgate accounts add-request-domain ACCOUNT_ID HOST      (a host authenticationUrl may use: requestDomain)
+  eidgate accounts remove-request-domain ACCOUNT_ID HOST
   eidgate clients list [--account ACCOUNT_ID]
   eidgate clients create --account ACCOUNT_ID [--name NAME] [--permission sessions]… [--token-lifetime SECONDS]
   eidgate clients disable CLIENT_ID | clients enable CLIENT_ID
@@ -28,6 +30,7 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
   eidgate providers list ACCOUNT_ID
   eidgate providers set ACCOUNT_ID PROVIDER --issuer URL --client-id ID [--client-secret S | --private-key-file F]
                         [--client-auth client_secret_basic|client_secret_post|private_key_jwt] [--par on|off]
+  eidgate providers remove ACCOUNT_ID PROVIDER
   eidgate simulator                     (the standalone ID-porten simulator; see npm run simulator)
 
 Providers: ${PROVIDER_IDS.join(', ')}

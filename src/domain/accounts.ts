@@ -1,7 +1,7 @@
 // Accounts and their API clients: creation, secrets, permissions, and client authentication.
 import { hashSecret, newAccountId, newClientId, newClientSecret, randomId, verifySecret } from '../crypto.ts';
 import { errors } from '../errors/index.ts';
-import type { Account, ApiClient, Store } from '../store/index.ts';
+import type { Account, ApiClient, DomainKind, Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
 import { ExpiringCache } from '../shared/cache.ts';
 
@@ -64,28 +64,33 @@ export class Accounts {
     return this.#store.accounts.list();
   }
 
-  async addCallbackDomain(accountId: string, domain: string): Promise<Account> {
-    const a = await this.getAccount(accountId);
-    const d = normaliseDomain(domain);
-    this.#accounts.delete(accountId);
-    return this.#setDomains(accountId, [...new Set([...a.callbackDomains, d])]);
+  addCallbackDomain(accountId: string, domain: string): Promise<Account> {
+    return this.#changeDomains(accountId, 'callback', domain, 'add');
   }
 
-  async removeCallbackDomain(accountId: string, domain: string): Promise<Account> {
-    const a = await this.getAccount(accountId);
-    const d = normaliseDomain(domain);
-    if (!a.callbackDomains.includes(d)) throw errors.notFound(`${d} is not a callback domain of ${accountId}`);
-    this.#accounts.delete(accountId);
-    return this.#setDomains(
-      accountId,
-      a.callbackDomains.filter((x) => x !== d),
-    );
+  removeCallbackDomain(accountId: string, domain: string): Promise<Account> {
+    return this.#changeDomains(accountId, 'callback', domain, 'remove');
   }
 
-  async #setDomains(accountId: string, domains: string[]): Promise<Account> {
-    const a = await this.#store.accounts.setCallbackDomains(accountId, domains);
-    if (!a) throw errors.notFound(`account ${accountId} does not exist`);
-    return a;
+  /** A host the account's pages may be served on (Signicat's requestDomain); it must point at this broker. */
+  addRequestDomain(accountId: string, domain: string): Promise<Account> {
+    return this.#changeDomains(accountId, 'request', domain, 'add');
+  }
+
+  removeRequestDomain(accountId: string, domain: string): Promise<Account> {
+    return this.#changeDomains(accountId, 'request', domain, 'remove');
+  }
+
+  async #changeDomains(accountId: string, kind: DomainKind, domain: string, change: 'add' | 'remove'): Promise<Account> {
+    const a = await this.getAccount(accountId);
+    const d = normaliseDomain(domain);
+    const current = kind === 'callback' ? a.callbackDomains : a.requestDomains;
+    if (change === 'remove' && !current.includes(d)) throw errors.notFound(`${d} is not a ${kind} domain of ${accountId}`);
+    const next = change === 'add' ? [...new Set([...current, d])] : current.filter((x) => x !== d);
+    this.#accounts.delete(accountId);
+    const updated = await this.#store.accounts.setDomains(accountId, kind, next);
+    if (!updated) throw errors.notFound(`account ${accountId} does not exist`);
+    return updated;
   }
 
   /** Creates a client and returns its secret; the secret is stored only as a hash and never shown again. */

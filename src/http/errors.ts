@@ -83,6 +83,8 @@ export function invalidParamsOf(issues: ValidationIssue[], context: string, fiel
       const extra = String(i.params.additionalProperty);
       name = name ? `${name}.${extra}` : extra;
       reason = fieldReasons[name] ?? 'is not a known field';
+    } else if (i.keyword === 'minProperties') {
+      reason = 'needs at least one value';
     } else if (i.keyword === 'enum') {
       reason = `must be one of: ${(i.params.allowedValues as unknown[]).join(', ')}`;
     }

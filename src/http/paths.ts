@@ -13,6 +13,8 @@ export const PATHS = {
   login: '/login/:id',
   loginStart: '/login/:id/start',
   loginAbort: '/login/:id/abort',
+  loginWindow: '/login/:id/window',
+  loginState: '/login/:id/state',
   providerCallback: '/auth/callback/:provider',
   callbackPrefix: '/auth/callback',
   devTry: '/dev/try',
@@ -20,19 +22,27 @@ export const PATHS = {
 } as const;
 
 export interface Urls {
-  /** Where the person starts: Signicat's authenticationUrl. */
-  authentication(sessionId: string): string;
-  /** Where a redirect provider sends the browser back. */
-  providerCallback(providerId: string): string;
+  /** Where the person starts: Signicat's authenticationUrl, on the session's requestDomain when it has one. */
+  authentication(sessionId: string, requestDomain?: string): string;
+  /** Where a redirect provider sends the browser back, on the same host the journey runs on. */
+  providerCallback(providerId: string, requestDomain?: string): string;
   issuer: string;
   token: string;
   jwks: string;
 }
 
+/** PUBLIC_URL with its host replaced by a request domain (scheme, port and path kept). */
+function onHost(publicUrl: string, requestDomain: string | undefined): string {
+  if (!requestDomain) return publicUrl;
+  const u = new URL(publicUrl);
+  u.hostname = requestDomain;
+  return u.href.replace(/\/$/, '');
+}
+
 export function urlsFor(publicUrl: string): Urls {
   return {
-    authentication: (sessionId) => `${publicUrl}/login/${sessionId}`,
-    providerCallback: (providerId) => `${publicUrl}${callbackPath(providerId)}`,
+    authentication: (sessionId, requestDomain) => `${onHost(publicUrl, requestDomain)}/login/${sessionId}`,
+    providerCallback: (providerId, requestDomain) => `${onHost(publicUrl, requestDomain)}${callbackPath(providerId)}`,
     issuer: `${publicUrl}${PATHS.issuer}`,
     token: `${publicUrl}${PATHS.token}`,
     jwks: `${publicUrl}${PATHS.jwks}`,

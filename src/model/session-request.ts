@@ -1,6 +1,8 @@
 // The session request's shape as a TypeBox schema: the one source of both the JSON Schema that validates
 // it (the API adds the provider enum at its edge, src/http/api/schemas.ts) and the TypeScript type the
-// domain and the store use (Static<>). Field names, types and enums are Signicat's.
+// domain and the store use (Static<>). Field names, types and enums are Signicat's. This is the strict
+// form: the API's tolerant reader (src/http/api/read-request.ts) turns what real clients send (nulls,
+// upper-case enums, unknown fields) into it before it is validated.
 import { type Static, Type } from 'typebox';
 import { ATTRIBUTES } from './attributes.ts';
 import { FLOWS, LOAS, MAX_SESSION_LIFETIME } from './session-constants.ts';
@@ -12,39 +14,131 @@ export const stringEnum = <const T extends readonly string[]>(values: T, options
 const callbackUrl = Type.String({
   minLength: 1,
   maxLength: 2048,
-  description: "Absolute URL on one of the account's callback domains; https except on localhost.",
+  description:
+    "Absolute URL on one of the account's callback domains; https except on localhost. A fragment is kept; `sessionId` (and `externalReference`) are added to the query before it.",
 });
 
 export const CallbackUrlsShape = Type.Object(
   { success: callbackUrl, abort: callbackUrl, error: callbackUrl },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Where the browser is sent when the session ends. Required for the redirect flow.' },
 );
 
+/** Signicat's PrefilledInput: hints for the identity provider, never proof of anything. */
+export const PREFILLED_INPUT_FIELDS = [
+  'nin',
+  'mobile',
+  'email',
+  'userName',
+  'dateOfBirth',
+  'deviceId',
+  'firstName',
+  'lastName',
+  'bankAccountNumber',
+  'organisation',
+] as const;
+export type PrefilledField = (typeof PREFILLED_INPUT_FIELDS)[number];
+
+const prefilledValue = Type.String({ minLength: 1, maxLength: 256 });
+export const PrefilledInputShape = Type.Object(
+  {
+    nin: Type.Optional(
+      Type.String({ pattern: '^[0-9]{11}$', description: 'Norwegian national identity number; checked with the mod-11 rules.' }),
+    ),
+    mobile: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ]{4,20}$', description: 'With country code, e.g. +4799716935.' })),
+    email: Type.Optional(Type.String({ minLength: 3, maxLength: 256, pattern: '^[^@\\s]+@[^@\\s]+$' })),
+    userName: Type.Optional(prefilledValue),
+    dateOfBirth: Type.Optional(Type.String({ pattern: '^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{6})$', description: 'YYYY-MM-DD (or DDMMYY).' })),
+    deviceId: Type.Optional(prefilledValue),
+    firstName: Type.Optional(prefilledValue),
+    lastName: Type.Optional(prefilledValue),
+    bankAccountNumber: Type.Optional(Type.String({ pattern: '^[0-9 .]{4,34}$' })),
+    organisation: Type.Optional(prefilledValue),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description:
+      'Hints that pre-fill or skip a screen at the identity provider (at least one value). Never proof: the identity comes from the provider. Passed only to providers that take a hint (none of the current ones).',
+  },
+);
+export type PrefilledInput = Static<typeof PrefilledInputShape>;
+
+/** A parent allowed to frame an embedded session: a host name (optionally `*.` and a port) or an origin. */
+export const PARENT_DOMAIN_PATTERN =
+  '^(https?://)?(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:[0-9]{1,5})?$';
+
 export const sessionRequestProperties = {
-  flow: stringEnum(FLOWS, { description: 'Only redirect is supported; headless and embedded are refused.' }),
-  requestedAttributes: Type.Array(stringEnum(ATTRIBUTES), {
-    minItems: 1,
-    maxItems: ATTRIBUTES.length,
-    uniqueItems: true,
-    description: "Which of the person's attributes `subject` returns; allowedProviders lists what each provider delivers.",
+  flow: stringEnum(FLOWS, {
+    description: 'redirect or embedded (headless is refused until a decoupled eID exists). Case-insensitive; answered in lower case.',
   }),
-  allowedProviders: Type.Optional(Type.Array(Type.String({ maxLength: 30 }), { minItems: 1, maxItems: 10, uniqueItems: true })),
-  callbackUrls: CallbackUrlsShape,
-  language: Type.Optional(
-    Type.String({
-      pattern: '^[A-Za-z]{2}$',
-      description: 'ISO 639-1. Pages exist in nb, nn and en (no means nb); others fall back to en.',
+  requestedAttributes: Type.Optional(
+    Type.Array(stringEnum(ATTRIBUTES), {
+      maxItems: ATTRIBUTES.length,
+      uniqueItems: true,
+      description:
+        "Which of the person's attributes `subject` returns. Absent or [] means the default: nin, idpId, name, firstName, lastName, dateOfBirth.",
     }),
   ),
-  requestedLoa: Type.Optional(stringEnum(LOAS)),
+  allowedProviders: Type.Optional(Type.Array(Type.String({ maxLength: 30 }), { minItems: 1, maxItems: 10, uniqueItems: true })),
+  callbackUrls: Type.Optional(CallbackUrlsShape),
+  language: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,3}$',
+      description:
+        'A language tag (ISO 639-1, optionally with a region: en-GB). The pages speak nb, nn and en: nb, no, nn and se map to ours (no and se to nb), everything else to en.',
+    }),
+  ),
+  requestedLoa: Type.Optional(stringEnum(LOAS, { description: 'The lowest level of assurance accepted. Case-insensitive.' })),
+  prefilledInput: Type.Optional(PrefilledInputShape),
+  additionalParameters: Type.Optional(
+    Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 1024 }), {
+      maxProperties: 20,
+      description:
+        'Provider parameters (string to string). Keys of a provider that defines parameters are checked against them; providers that define none (ID-porten, Ansattporten) ignore them.',
+    }),
+  ),
   externalReference: Type.Optional(
     Type.String({ maxLength: 255, description: 'Returned as the externalReference parameter on the callback URLs.' }),
   ),
-  usageReference: Type.Optional(Type.String({ maxLength: 255 })),
+  usageReference: Type.Optional(Type.String({ maxLength: 255, description: 'Stored and returned; carried by events.' })),
   sessionLifetime: Type.Optional(
     Type.Integer({ minimum: 0, maximum: MAX_SESSION_LIFETIME, description: 'Seconds; default 1200; values under 300 are raised to 300.' }),
   ),
-  tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100 })),
+  tags: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100, description: 'Stored and returned; carried by events.' }),
+  ),
+  themeId: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: "One of the account's themes. Until themes exist, every themeId is refused (400).",
+    }),
+  ),
+  requestDomain: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 253,
+      description:
+        "The host the person sees: one of the account's request domains (eidgate accounts add-request-domain). authenticationUrl is then on that host.",
+    }),
+  ),
+  returnUrl: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      description:
+        "Embedded flow: where the frame goes when the session ends (with sessionId and sessionNonce). On one of the account's callback domains. Without it the frame shows the result.",
+    }),
+  ),
+  embeddedParentDomains: Type.Optional(
+    Type.Array(Type.String({ maxLength: 260, pattern: PARENT_DOMAIN_PATTERN }), {
+      minItems: 1,
+      maxItems: 10,
+      uniqueItems: true,
+      description:
+        "Embedded flow (required there): the pages that may frame the login, as host names (example.com, *.example.com, example.com:8443) or origins; they become the pages' Content-Security-Policy frame-ancestors.",
+    }),
+  ),
 };
 
 export const SessionRequestShape = Type.Object(sessionRequestProperties, { additionalProperties: false });
@@ -52,3 +146,6 @@ export const SessionRequestShape = Type.Object(sessionRequestProperties, { addit
 /** A session request as the API accepts it (validated by its schema) and as the store keeps it. */
 export type SessionRequest = Static<typeof SessionRequestShape>;
 export type CallbackUrls = Static<typeof CallbackUrlsShape>;
+
+/** The request as a session keeps it: the defaults filled in (requestedAttributes, sessionLifetime). */
+export type StoredSessionRequest = SessionRequest & Required<Pick<SessionRequest, 'requestedAttributes' | 'sessionLifetime'>>;

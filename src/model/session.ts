@@ -2,7 +2,7 @@
 // request as stored, the error, the environment. Pure types and constants; no IO.
 
 export * from './session-constants.ts';
-export type { CallbackUrls, SessionRequest } from './session-request.ts';
+export type { CallbackUrls, SessionRequest, StoredSessionRequest } from './session-request.ts';
 
 /** session.error: why a journey ended in ERROR (codes in docs/errors.md, "Session error codes"). */
 export interface SessionError {

@@ -4,9 +4,13 @@ import type { PageLang } from '../model/languages.ts';
 
 export type { PageLang };
 
+/**
+ * The page language for a session's language tag (any BCP 47 tag: only its primary subtag counts). nb, no
+ * and se (Northern Sámi, until the pages speak it) are Bokmål, nn is Nynorsk, everything else English.
+ */
 export function pageLang(language: string | undefined): PageLang {
-  const l = (language ?? '').toLowerCase();
-  if (l === 'nb' || l === 'no') return 'nb';
+  const l = (language ?? '').toLowerCase().split(/[-_]/)[0];
+  if (l === 'nb' || l === 'no' || l === 'se') return 'nb';
   if (l === 'nn') return 'nn';
   return 'en';
 }
@@ -63,6 +67,39 @@ const T = {
     nb: 'Lenken er ugyldig eller for gammel. Gå tilbake til tjenesten og start på nytt.',
     nn: 'Lenkja er ugyldig eller for gammal. Gå tilbake til tenesta og start på nytt.',
     en: 'The link is not valid or too old. Go back to the service and start again.',
+  },
+  frameTitle: { nb: 'Logg inn', nn: 'Logg inn', en: 'Log in' },
+  frameIntro: {
+    nb: 'Innloggingen åpnes i et nytt vindu. Når du er ferdig der, fortsetter du her.',
+    nn: 'Innlogginga opnar seg i eit nytt vindauge. Når du er ferdig der, held du fram her.',
+    en: 'The login opens in a new window. When you are done there, you continue here.',
+  },
+  newWindow: { nb: '(åpnes i nytt vindu)', nn: '(opnar seg i nytt vindauge)', en: '(opens in a new window)' },
+  frameWaiting: {
+    nb: 'Venter på at du logger inn i det andre vinduet …',
+    nn: 'Ventar på at du loggar inn i det andre vindauget …',
+    en: 'Waiting for you to log in in the other window …',
+  },
+  notFramableTitle: { nb: 'Kan ikke vises her', nn: 'Kan ikkje visast her', en: 'Cannot be shown here' },
+  notFramableBody: {
+    nb: 'Denne innloggingen kan ikke vises inne i en annen side. Åpne lenken i et eget vindu.',
+    nn: 'Denne innlogginga kan ikkje visast inne i ei anna side. Opne lenkja i eit eige vindauge.',
+    en: 'This login cannot be shown inside another page. Open the link in a window of its own.',
+  },
+  windowDoneTitle: { nb: 'Ferdig', nn: 'Ferdig', en: 'Done' },
+  windowDoneBody: {
+    nb: 'Du kan lukke dette vinduet og gå tilbake til tjenesten.',
+    nn: 'Du kan lukke dette vindauget og gå tilbake til tenesta.',
+    en: 'You can close this window and return to the service.',
+  },
+  resultSuccessTitle: { nb: 'Du er logget inn', nn: 'Du er logga inn', en: 'You are logged in' },
+  resultSuccessBody: { nb: 'Tjenesten fortsetter nå.', nn: 'Tenesta held fram no.', en: 'The service continues now.' },
+  resultAbortTitle: { nb: 'Innloggingen ble avbrutt', nn: 'Innlogginga vart avbroten', en: 'The login was cancelled' },
+  resultErrorTitle: { nb: 'Innloggingen mislyktes', nn: 'Innlogginga mislukkast', en: 'The login failed' },
+  resultOtherBody: {
+    nb: 'Du er ikke logget inn. Du kan prøve igjen fra tjenesten.',
+    nn: 'Du er ikkje logga inn. Du kan prøve igjen frå tenesta.',
+    en: 'You are not logged in. You can try again from the service.',
   },
   devTitle: { nb: 'Prøv eidgate', nn: 'Prøv eidgate', en: 'Try eidgate' },
   devIntro: {

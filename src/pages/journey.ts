@@ -24,6 +24,58 @@ ${cancelForm(s.lang, s.sessionId)}`,
   );
 }
 
+/** The page this script watches the session from (the embedded flow's frame). */
+export const FRAME_SCRIPT_PATH = '/assets/frame.js';
+
+/**
+ * Polls the session's state and reloads the frame once the session has ended: the reload then goes on to
+ * returnUrl or shows the result. A same-origin file, so the page's CSP allows only script-src 'self'.
+ */
+export const FRAME_SCRIPT = `'use strict';
+(function () {
+  var root = document.querySelector('[data-watch]');
+  if (!root) return;
+  var url = root.getAttribute('data-watch');
+  function tick() {
+    fetch(url, { cache: 'no-store', credentials: 'omit' })
+      .then(function (r) { return r.ok ? r.json() : { open: true }; })
+      .then(function (s) { if (s.open === false) location.reload(); else setTimeout(tick, 2000); })
+      .catch(function () { setTimeout(tick, 5000); });
+  }
+  setTimeout(tick, 1000);
+})();
+`;
+
+/** The embedded flow's framed page: each provider opens in a window of its own; the frame watches. */
+export function framePage(s: ChooserState): string {
+  const links = s.providers
+    .map(
+      (p) =>
+        `<a class="button" href="/login/${esc(s.sessionId)}/window?provider=${encodeURIComponent(p.id)}" target="_blank">${esc(p.labels[s.lang])} <span class="hint">${t(s.lang, 'newWindow')}</span></a>`,
+    )
+    .join('\n');
+  return layout(
+    s.lang,
+    t(s.lang, 'frameTitle'),
+    `<p>${t(s.lang, 'frameIntro')}</p>
+${links}
+<p role="status" data-watch="/login/${esc(s.sessionId)}/state">${t(s.lang, 'frameWaiting')}</p>
+<script src="${FRAME_SCRIPT_PATH}"></script>`,
+  );
+}
+
+/** Embedded without returnUrl: the result in the frame. */
+export function frameResultPage(lang: PageLang, status: 'SUCCESS' | 'ABORT' | 'ERROR' | 'CANCELLED' | 'EXPIRED'): string {
+  if (status === 'SUCCESS') return withLink(lang, t(lang, 'resultSuccessTitle'), t(lang, 'resultSuccessBody'), undefined);
+  if (status === 'EXPIRED') return withLink(lang, t(lang, 'expiredTitle'), t(lang, 'expiredBody'), undefined);
+  const title = status === 'ERROR' ? t(lang, 'resultErrorTitle') : t(lang, 'resultAbortTitle');
+  return withLink(lang, title, t(lang, 'resultOtherBody'), undefined);
+}
+
+export const notFramablePage = (lang: PageLang) => withLink(lang, t(lang, 'notFramableTitle'), t(lang, 'notFramableBody'), undefined);
+
+export const windowDonePage = (lang: PageLang) => withLink(lang, t(lang, 'windowDoneTitle'), t(lang, 'windowDoneBody'), undefined);
+
 export function cancelForm(lang: PageLang, sessionId: string): string {
   return `<form method="post" action="/login/${esc(sessionId)}/abort">
 <button type="submit" class="secondary">${t(lang, 'cancel')}</button>

@@ -58,6 +58,7 @@ button, .button { font: inherit; display: block; width: 100%; margin: 0.5rem 0; 
 button.secondary, .button.secondary { background: #fff; color: #1e5aa8; }
 button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #b35c00; outline-offset: 2px; }
 a { color: #1e5aa8; }
+.hint { font-size: 0.875rem; }
 label { display: block; font-weight: 600; margin-top: 1rem; }
 input, select { font: inherit; padding: 0.5rem; width: 100%; box-sizing: border-box; border: 1px solid #595959; border-radius: 4px; }
 .error { color: #a4000f; font-weight: 600; }

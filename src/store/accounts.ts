@@ -1,10 +1,12 @@
-// Accounts: who may use the broker, and the hosts their callback URLs may point at.
+// Accounts: who may use the broker, the hosts their callback URLs may point at, and the hosts their
+// sessions' pages may be served on (Signicat's requestDomain).
 import type { Sql } from './sql.ts';
 
 export interface Account {
   id: string;
   name: string;
   callbackDomains: string[];
+  requestDomains: string[];
   createdAt: Date;
 }
 
@@ -12,11 +14,21 @@ interface AccountRow {
   id: string;
   name: string;
   callback_domains: string[];
+  request_domains: string[];
   created_at: Date;
 }
 
-const COLUMNS = 'id, name, callback_domains, created_at';
-const toAccount = (r: AccountRow): Account => ({ id: r.id, name: r.name, callbackDomains: r.callback_domains, createdAt: r.created_at });
+const COLUMNS = 'id, name, callback_domains, request_domains, created_at';
+const toAccount = (r: AccountRow): Account => ({
+  id: r.id,
+  name: r.name,
+  callbackDomains: r.callback_domains,
+  requestDomains: r.request_domains,
+  createdAt: r.created_at,
+});
+
+export type DomainKind = 'callback' | 'request';
+const DOMAIN_COLUMNS: Record<DomainKind, string> = { callback: 'callback_domains', request: 'request_domains' };
 
 export function accountQueries(sql: Sql) {
   return {
@@ -43,8 +55,8 @@ export function accountQueries(sql: Sql) {
       return rows[0]?.n ?? 0;
     },
 
-    async setCallbackDomains(id: string, domains: string[]): Promise<Account | null> {
-      const rows = await sql.query<AccountRow>(`UPDATE accounts SET callback_domains = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [
+    async setDomains(id: string, kind: DomainKind, domains: string[]): Promise<Account | null> {
+      const rows = await sql.query<AccountRow>(`UPDATE accounts SET ${DOMAIN_COLUMNS[kind]} = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [
         id,
         domains,
       ]);

@@ -10,7 +10,7 @@ import { sessionQueries } from './sessions.ts';
 import { signingKeyQueries } from './signing-keys.ts';
 import { openSql, type Sql, type SqlOptions } from './sql.ts';
 
-export type { Account } from './accounts.ts';
+export type { Account, DomainKind } from './accounts.ts';
 export type { ApiClient, ClientSecretRecord, NewSecret } from './clients.ts';
 export type { ProviderConfigRecord } from './provider-configs.ts';
 export type { SessionPatch, SessionRecord, TransitionGuard } from './sessions.ts';

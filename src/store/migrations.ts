@@ -76,6 +76,13 @@ CREATE TABLE provider_configs (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'accounts: request domains (the hosts authenticationUrl may be on)',
+    sql: `
+ALTER TABLE accounts ADD COLUMN request_domains text[] NOT NULL DEFAULT '{}';
+`,
+  },
 ];
 
 import { LOCKS } from './locks.ts';

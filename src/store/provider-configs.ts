@@ -49,5 +49,14 @@ export function providerConfigQueries(sql: Sql) {
         [p.accountId, p.providerId, JSON.stringify(p.settings), p.secretEnc],
       );
     },
+
+    /** True when a configuration was there to delete. */
+    async delete(accountId: string, providerId: string): Promise<boolean> {
+      const rows = await sql.query('DELETE FROM provider_configs WHERE account_id = $1 AND provider_id = $2 RETURNING provider_id', [
+        accountId,
+        providerId,
+      ]);
+      return rows.length > 0;
+    },
   };
 }

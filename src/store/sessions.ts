@@ -1,14 +1,14 @@
 // Sessions at rest. Atomicity is part of the contract: `transition` is one conditional UPDATE, so of two
 // concurrent attempts at the same transition exactly one gets a row back. Identity data and journey secrets
 // arrive sealed (identityEnc, journeyEnc); this module never sees them in the clear.
-import type { Loa, SessionError, SessionRequest, SessionStatus } from '../model/session.ts';
+import type { Loa, SessionError, SessionStatus, StoredSessionRequest } from '../model/session.ts';
 import type { Sql } from './sql.ts';
 
 export interface SessionRecord {
   id: string;
   accountId: string;
   status: SessionStatus;
-  request: SessionRequest;
+  request: StoredSessionRequest;
   createdAt: Date;
   expiresAt: Date;
   finishedAt: Date | null;
@@ -45,7 +45,7 @@ interface SessionRow {
   id: string;
   account_id: string;
   status: SessionStatus;
-  request: SessionRequest;
+  request: StoredSessionRequest;
   created_at: Date;
   expires_at: Date;
   finished_at: Date | null;

@@ -37,6 +37,15 @@ class ScriptedAdapter implements RedirectAdapter<ScriptedJourney> {
   }
 }
 
+const IDPORTEN_CONFIG = {
+  providerId: 'idporten',
+  issuer: 'https://idp.example',
+  clientId: 'c',
+  clientSecret: 's',
+  clientAuth: 'client_secret_basic',
+  par: false,
+} as const;
+
 const env = { ipAddress: '127.0.0.1', userAgent: 'test' };
 const callbackUrls = { success: 'https://example.com/ok', abort: 'https://example.com/abort', error: 'https://example.com/error' };
 
@@ -45,6 +54,7 @@ describe('journey steps', () => {
   let store: Store;
   let sessions: Sessions;
   let journeys: Journeys;
+  let configs: ProviderConfigs;
   const adapter = new ScriptedAdapter();
   const accountId = 'a-unit-journeys';
 
@@ -52,17 +62,17 @@ describe('journey steps', () => {
     store = await Store.open(testStoreOptions(schema));
     const sealer = new Sealer(randomBytes(32).toString('base64'));
     const clock = new ManualClock();
-    const configs = new ProviderConfigs(store, sealer);
+    configs = new ProviderConfigs(store, sealer);
     await store.accounts.create({ id: accountId, name: 'Unit', callbackDomains: ['example.com'] });
-    await configs.save(accountId, {
-      providerId: 'idporten',
-      issuer: 'https://idp.example',
-      clientId: 'c',
-      clientSecret: 's',
-      clientAuth: 'client_secret_basic',
-      par: false,
+    await configs.save(accountId, IDPORTEN_CONFIG);
+    sessions = new Sessions({
+      store,
+      sealer,
+      clock,
+      findAccount: (id) => store.accounts.get(id),
+      isProviderConfigured: async () => true,
+      publicHost: 'localhost',
     });
-    sessions = new Sessions({ store, sealer, clock, findAccount: (id) => store.accounts.get(id), isProviderConfigured: async () => true });
     journeys = new Journeys({
       sessions,
       adapters: new Map([['idporten', adapter]]),
@@ -87,9 +97,11 @@ describe('journey steps', () => {
     const s = await newSession();
     const step = await journeys.open(s.id, 'browser-one-0123456789abc');
     assert.equal(step.kind, 'redirect');
+    const started = await store.sessions.get(s.id);
+    assert.equal(started?.status, 'WAITING_FOR_USER', 'handed to the provider');
     assert.equal((await journeys.open(s.id, 'browser-two-0123456789abc')).kind, 'other_browser');
     assert.equal((await journeys.abort(s.id, 'browser-two-0123456789abc', env)).kind, 'other_browser');
-    assert.equal((await store.sessions.get(s.id))?.status, 'CREATED', 'the other browser changed nothing');
+    assert.deepEqual(await store.sessions.get(s.id), started, 'the other browser changed nothing');
   });
 
   it('a provider that cannot start shows "unavailable" and leaves the session open', async () => {
@@ -115,10 +127,10 @@ describe('journey steps', () => {
     adapter.startWith = async () => {};
     const s = await newSession();
     await journeys.open(s.id, 'browser-five-0123456789ab');
-    await store.sessions.transition(s.id, { from: ['CREATED'] }, { journeyEnc: null });
+    assert.ok(await store.sessions.transition(s.id, { from: ['WAITING_FOR_USER'] }, { journeyEnc: null }));
     const step = await journeys.callback('idporten', await callbackFor(s.id), 'browser-five-0123456789ab', env);
     assert.equal(step.kind, 'unavailable');
-    assert.equal((await store.sessions.get(s.id))?.status, 'CREATED');
+    assert.equal((await store.sessions.get(s.id))?.status, 'WAITING_FOR_USER');
   });
 
   it('of two callbacks at once, one finishes the session and the other is shown where it stands', async () => {
@@ -134,5 +146,22 @@ describe('journey steps', () => {
       'one redirect to the callback; the loser sees the finished session',
     );
     assert.equal((await store.sessions.get(s.id))?.status, 'SUCCESS');
+  });
+
+  it('a provider configuration removed while the person is at the provider ends the login: ERROR session_error', async () => {
+    adapter.startWith = async () => {};
+    const s = await newSession();
+    await journeys.open(s.id, 'browser-seven-0123456789ab');
+    await configs.remove(accountId, 'idporten');
+    try {
+      const step = await journeys.callback('idporten', await callbackFor(s.id), 'browser-seven-0123456789ab', env);
+      assert.deepEqual(step, { kind: 'redirect', url: `https://example.com/error?sessionId=${s.id}` });
+      const done = await store.sessions.get(s.id);
+      assert.equal(done?.status, 'ERROR');
+      assert.equal(done?.error?.code, 'session_error');
+      assert.equal(done?.error?.type, 'https://developer.signicat.com/docs/eid-hub/error-codes.html#broker-error-codes');
+    } finally {
+      await configs.save(accountId, IDPORTEN_CONFIG);
+    }
   });
 });

@@ -3,9 +3,9 @@
 // pipeline of the named steps in ./steps.ts; every decision returns a plain JourneyStep that the HTTP
 // layer turns into a redirect or a page. Knows nothing of HTTP.
 import type { Logger } from 'pino';
-import type { Environment, SessionError } from '../../model/session.ts';
+import { type Environment, isFinal, type SessionError } from '../../model/session.ts';
 import type { SessionRecord } from '../../store/index.ts';
-import type { ProviderAdapter, ProviderOutcome } from '../providers/adapter.ts';
+import type { ProviderAdapter, ProviderErrorCode, ProviderOutcome } from '../providers/adapter.ts';
 import type { ProviderConfigs } from '../providers/configs.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 import { type Outcome, type Sessions, sessionErrorType } from '../sessions/sessions.ts';
@@ -24,7 +24,11 @@ import {
 
 export type { JourneyStep, ProviderChoice, SessionSummary } from './steps.ts';
 
-const failed = (code: string, detail: string): SessionError => ({
+/** Session error codes the journey itself ends with (the provider's are PROVIDER_ERROR_CODES; docs/errors.md). */
+export const JOURNEY_ERROR_CODES = ['session_error'] as const;
+type JourneyErrorCode = (typeof JOURNEY_ERROR_CODES)[number];
+
+const failed = (code: ProviderErrorCode | JourneyErrorCode, detail: string): SessionError => ({
   type: sessionErrorType(code),
   title: 'Authentication failed',
   detail,
@@ -47,28 +51,36 @@ export interface JourneysDeps {
   sessions: Sessions;
   adapters: ReadonlyMap<string, ProviderAdapter>;
   configs: ProviderConfigs;
-  /** Our callback URL for a redirect provider. */
-  callbackUrl: (providerId: string) => string;
+  /** Our callback URL for a redirect provider, on the session's request domain when it has one. */
+  callbackUrl: (providerId: string, requestDomain?: string) => string;
   log: Logger;
 }
 
 export class Journeys {
   readonly #ctx: StepContext;
-  readonly #callbackUrl: (providerId: string) => string;
+  readonly #callbackUrl: JourneysDeps['callbackUrl'];
 
   constructor(deps: JourneysDeps) {
     this.#ctx = { sessions: deps.sessions, configs: deps.configs, adapters: deps.adapters, log: deps.log };
     this.#callbackUrl = deps.callbackUrl;
   }
 
-  /** GET authenticationUrl: with one provider go straight to it, with several show the chooser. */
-  async open(sessionId: string, browser: string): Promise<JourneyStep> {
+  /**
+   * GET authenticationUrl: with one provider go straight to it, with several show the chooser. An embedded
+   * session's authenticationUrl is framed: see #frame.
+   */
+  async open(sessionId: string, browser: string, opts: { framed?: boolean } = {}): Promise<JourneyStep> {
+    const found = await this.#ctx.sessions.find(sessionId);
+    if (found?.request.flow === 'embedded') return this.#frame(found);
+    // Loaded inside a frame, a redirect session would go on to the provider in a frame nobody allowed:
+    // stop here (the page says why, and the browser blocks it anyway with frame-ancestors 'none').
+    if (found && opts.framed) return { kind: 'not_framable', session: summarize(found) };
     const s = await loadOpen(this.#ctx, sessionId, browser);
     if (!isRecord(s)) return s;
     const providers = await usableProviders(this.#ctx, s);
     const [only] = providers;
     if (!only) return { kind: 'unavailable', session: summarize(s) };
-    if (providers.length === 1) return startAtProvider(this.#ctx, s, browser, only, this.#callbackUrl(only.id));
+    if (providers.length === 1) return startAtProvider(this.#ctx, s, browser, only, this.#redirectUri(s, only.id));
     return {
       kind: 'choose',
       session: summarize(s),
@@ -83,7 +95,41 @@ export class Journeys {
     if (!isRecord(s)) return s;
     const chosen = (await usableProviders(this.#ctx, s)).find((p) => p.id === providerId);
     if (!chosen) return { kind: 'unavailable', session: summarize(s) };
-    return startAtProvider(this.#ctx, s, browser, chosen, this.#callbackUrl(chosen.id));
+    return startAtProvider(this.#ctx, s, browser, chosen, this.#redirectUri(s, chosen.id));
+  }
+
+  /**
+   * The embedded flow's framed page. The frame needs no cookie: the provider's login (ID-porten must not
+   * be framed) runs in a window of its own, which binds the journey to its browser like a redirect
+   * journey, and the frame watches the session until it ends. So the flow works where browsers block
+   * third-party cookies, and non-embedded sessions keep their SameSite=Lax binding.
+   */
+  async #frame(s: SessionRecord): Promise<JourneyStep> {
+    const status = this.#ctx.sessions.statusOf(s);
+    if (isFinal(status)) {
+      const url = this.#ctx.sessions.callbackFor(s);
+      return url ? { kind: 'redirect', url } : { kind: 'frame_result', session: summarize(s), status };
+    }
+    const providers = await usableProviders(this.#ctx, s);
+    if (providers.length === 0) return { kind: 'unavailable', session: summarize(s) };
+    return { kind: 'frame', session: summarize(s), providers: providers.map(({ id, definition }) => ({ id, labels: definition.labels })) };
+  }
+
+  /** Embedded: the provider's own window, opened from the frame; the journey is bound to this browser. */
+  async startInWindow(sessionId: string, browser: string, providerId: string): Promise<JourneyStep> {
+    const s = await this.#ctx.sessions.find(sessionId);
+    if (s?.request.flow !== 'embedded') return { kind: 'not_found' };
+    return this.start(sessionId, browser, providerId);
+  }
+
+  /** Whether the session is still open (the frame's watch); null for no such session. */
+  async isOpen(sessionId: string): Promise<boolean | null> {
+    const s = await this.#ctx.sessions.find(sessionId);
+    return s ? !isFinal(this.#ctx.sessions.statusOf(s)) : null;
+  }
+
+  #redirectUri(s: SessionRecord, providerId: string): string {
+    return this.#callbackUrl(providerId, s.request.requestDomain);
   }
 
   /** The person cancels on our page: ABORT, then the abort callback. */
@@ -114,10 +160,25 @@ export class Journeys {
     if (closed) return closed;
     const adapter = this.#ctx.adapters.get(providerId);
     const config = await this.#ctx.configs.resolve(s.accountId, providerId);
-    if (adapter?.kind !== 'redirect' || !config) return { kind: 'unavailable', session: summarize(s) };
+    if (adapter?.kind !== 'redirect') return { kind: 'unavailable', session: summarize(s) };
+    if (!config) {
+      // The account's provider configuration was removed while the person was at the provider: the code
+      // they bring back cannot be redeemed, so the login fails now instead of hanging until it expires.
+      const detail = 'The identity provider is no longer configured for this service.';
+      this.#ctx.log.warn({ sessionId: s.id, providerId }, 'provider configuration removed during a journey');
+      return this.#finish(
+        s,
+        { status: 'ERROR', provider: providerId, environment, error: failed('session_error', detail) },
+        browser,
+        state,
+      );
+    }
     const journey = adapter.parseJourney(this.#ctx.sessions.openJourney(s));
     if (!journey) return { kind: 'unavailable', session: summarize(s) };
-    const result = await adapter.finish({ config, journey, callbackUrl, requestedLoa: s.request.requestedLoa });
+    // The redirect_uri of the token request is the one the journey started with (on its request domain).
+    const expected = new URL(this.#redirectUri(s, providerId));
+    expected.search = callbackUrl.search;
+    const result = await adapter.finish({ config, journey, callbackUrl: expected, requestedLoa: s.request.requestedLoa });
     if (result.kind === 'error') {
       this.#ctx.log.warn({ sessionId: s.id, providerId, code: result.code, detail: result.detail }, 'authentication failed');
     }
@@ -129,6 +190,8 @@ export class Journeys {
     const done = await this.#ctx.sessions.finish(s, outcome, journeyState ? { journeyState } : {});
     if (!done) return whereItStands(this.#ctx, s.id, browser);
     this.#ctx.log.info({ sessionId: s.id, status: done.status }, 'session finished');
+    // An embedded session's provider window ends here; its frame goes on to returnUrl or shows the result.
+    if (done.request.flow === 'embedded') return { kind: 'window_done', session: summarize(done) };
     const url = this.#ctx.sessions.callbackFor(done);
     return url ? { kind: 'redirect', url } : { kind: 'not_found' };
   }

@@ -3,7 +3,7 @@
 // journeys in ./journeys.ts read as short pipelines.
 import type { Logger } from 'pino';
 import { sha256 } from '../../crypto.ts';
-import { isFinal } from '../../model/session.ts';
+import { type FinalStatus, isFinal } from '../../model/session.ts';
 import { originsOf } from '../../shared/url.ts';
 import type { SessionRecord } from '../../store/index.ts';
 import { ProviderFailure, type ProviderAdapter } from '../providers/adapter.ts';
@@ -17,6 +17,8 @@ export interface SessionSummary {
   language: string | undefined;
   /** Origins of the session's callback URLs: the only places a form on our pages may lead to. */
   callbackOrigins: string[];
+  /** Embedded sessions: the parents that may frame its pages (CSP frame-ancestors sources). */
+  frameAncestors: string[] | undefined;
 }
 
 export interface ProviderChoice {
@@ -32,7 +34,15 @@ export type JourneyStep =
   | { kind: 'expired'; session: SessionSummary; callback: string | undefined }
   | { kind: 'finished'; session: SessionSummary; callback: string | undefined }
   | { kind: 'other_browser'; session: SessionSummary }
-  | { kind: 'unavailable'; session: SessionSummary };
+  | { kind: 'unavailable'; session: SessionSummary }
+  /** Embedded: the framed page, offering each provider in a window of its own and watching the session. */
+  | { kind: 'frame'; session: SessionSummary; providers: ProviderChoice[] }
+  /** Embedded without returnUrl: the result, shown in the frame. */
+  | { kind: 'frame_result'; session: SessionSummary; status: FinalStatus }
+  /** Embedded: the provider's window is done; the frame carries on. */
+  | { kind: 'window_done'; session: SessionSummary }
+  /** A redirect session opened inside a frame: not started. */
+  | { kind: 'not_framable'; session: SessionSummary };
 
 export interface UsableProvider {
   id: string;
@@ -51,8 +61,15 @@ export interface StepContext {
 export const summarize = (s: SessionRecord): SessionSummary => ({
   id: s.id,
   language: s.request.language,
-  callbackOrigins: originsOf([s.request.callbackUrls.success, s.request.callbackUrls.abort, s.request.callbackUrls.error]),
+  callbackOrigins: originsOf(callbackTargets(s)),
+  frameAncestors: s.request.flow === 'embedded' ? s.request.embeddedParentDomains : undefined,
 });
+
+/** Every URL a session may send the browser to when it ends. */
+const callbackTargets = ({ request }: SessionRecord): string[] => [
+  ...(request.callbackUrls ? [request.callbackUrls.success, request.callbackUrls.abort, request.callbackUrls.error] : []),
+  ...(request.returnUrl ? [request.returnUrl] : []),
+];
 
 /** The browser id as stored: a hash, so the row never holds the cookie value itself. */
 export const browserBindingOf = (browser: string): string => sha256(browser);

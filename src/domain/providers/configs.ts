@@ -95,6 +95,15 @@ export class ProviderConfigs {
     });
   }
 
+  /** Removes an account's configuration of a provider; new sessions can no longer name it. */
+  async remove(accountId: string, providerId: string): Promise<void> {
+    requireProvider(providerId);
+    this.#stored.delete(cacheKey(accountId, providerId));
+    if (!(await this.#store.providerConfigs.delete(accountId, providerId))) {
+      throw errors.notFound(`account ${accountId} has no configuration for ${providerId}`);
+    }
+  }
+
   #open(row: ProviderConfigRecord): ProviderConfig {
     const secrets = row.secretEnc ? parseSecrets(this.#sealer.openJson(row.secretEnc, AAD.provider(row.accountId, row.providerId))) : {};
     return { ...row.settings, ...secrets };

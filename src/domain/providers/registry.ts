@@ -5,6 +5,7 @@
 import { type AttributeName, IDPORTEN_ATTRIBUTES, PERSON_ATTRIBUTES } from '../../model/attributes.ts';
 import type { PageLang } from '../../model/languages.ts';
 import type { Flow } from '../../model/session.ts';
+import type { PrefilledField } from '../../model/session-request.ts';
 import type { Clock } from '../clock.ts';
 import type { ProviderAdapter } from './adapter.ts';
 import { OidcEidAdapter } from './oidc-eid/adapter.ts';
@@ -22,8 +23,15 @@ export interface ProviderDefinition {
   readonly description: string;
   /** What the operator configures: an OpenID Connect client (issuer, client id, secret or key, PAR). */
   readonly configKind: 'oidc';
-  /** The flows this provider can serve (Signicat's `flow`). */
+  /**
+   * The flows this provider can serve (Signicat's `flow`). In the embedded flow eidgate's own pages are
+   * framed; a provider whose login page must not be framed (ID-porten) opens in a window of its own.
+   */
   readonly flows: readonly Flow[];
+  /** The `additionalParameters` keys this provider understands; none means it ignores every key. */
+  readonly additionalParameters: Readonly<Record<string, { readonly description: string; readonly values?: readonly string[] }>>;
+  /** The `prefilledInput` fields this provider takes as a hint; the adapter receives only these. */
+  readonly prefill: readonly PrefilledField[];
   /** The subject attributes this provider can deliver. */
   readonly attributes: readonly AttributeName[];
   /** Environment variables `<prefix>_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_CLIENT_AUTH` override every account. */
@@ -45,7 +53,9 @@ export const PROVIDERS = [
     },
     description: "Digdir's ID-porten: MinID, BankID, Buypass and Commfides for Norwegian public services.",
     configKind: 'oidc',
-    flows: ['redirect'],
+    flows: ['redirect', 'embedded'],
+    additionalParameters: {},
+    prefill: [],
     attributes: ID_PORTEN_ATTRIBUTES,
     envPrefix: 'IDPORTEN',
     simulated: true,
@@ -56,7 +66,9 @@ export const PROVIDERS = [
     labels: { nb: 'Ansattporten (som ansatt)', nn: 'Ansattporten (som tilsett)', en: 'Ansattporten (as an employee)' },
     description: "Digdir's Ansattporten: the same eIDs as ID-porten, for logging in as an employee.",
     configKind: 'oidc',
-    flows: ['redirect'],
+    flows: ['redirect', 'embedded'],
+    additionalParameters: {},
+    prefill: [],
     attributes: ID_PORTEN_ATTRIBUTES,
     envPrefix: 'ANSATTPORTEN',
     simulated: true,

@@ -1,6 +1,7 @@
 // Authentication sessions: create, read, cancel, finish. Knows nothing of HTTP: callers pass plain values
 // and get session records back; the Signicat view is the HTTP edge's presenter. Identity data and journey
 // secrets are sealed here and opened only where they are needed.
+import { timingSafeEqual } from 'node:crypto';
 import { AAD, newSessionId, type Sealer, sha256 } from '../../crypto.ts';
 import { errors, type InvalidParam } from '../../errors/index.ts';
 import type { IdentityAttributes } from '../../model/attributes.ts';
@@ -13,13 +14,26 @@ import {
   MIN_SESSION_LIFETIME,
   type SessionError,
   type SessionRequest,
+  type StoredSessionRequest,
 } from '../../model/session.ts';
 import { canonicalJson } from '../../shared/canonical-json.ts';
 import { withParams } from '../../shared/url.ts';
 import type { Account, SessionRecord, Store } from '../../store/index.ts';
 import type { Clock } from '../clock.ts';
 import { effectiveStatus, sourcesOf } from './lifecycle.ts';
-import { checkCallbackUrls, checkFlow, checkProviders } from './validate.ts';
+import {
+  checkAdditionalParameters,
+  checkCallbackUrls,
+  checkEmbeddedParents,
+  checkFlow,
+  checkPrefilledInput,
+  checkProviders,
+  checkRequestDomain,
+  checkReturnUrl,
+  checkTheme,
+  DEFAULT_REQUESTED_ATTRIBUTES,
+  providersOf,
+} from './validate.ts';
 
 /** The sealed part of a session: who the person is and where they came from. */
 export interface SealedIdentity {
@@ -32,7 +46,25 @@ export type Outcome =
   | { status: 'ABORT'; provider?: string; environment?: Environment }
   | { status: 'ERROR'; provider?: string; error: SessionError; environment?: Environment };
 
-export const sessionErrorType = (code: string): string => `urn:eidgate:session-error:${code}`;
+/** Base64 in the URL-safe alphabet, padding kept: how Signicat writes subject.id. */
+export const urlSafe = (base64: string): string => base64.replace(/\+/g, '-').replace(/\//g, '_');
+
+const withoutUndefined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/** Signicat's eID Hub broker error codes: their `type` is Signicat's documented URI, so clients that compare it work. */
+export const SIGNICAT_SESSION_ERROR_CODES = [
+  'session_error',
+  'invalid_account_id',
+  'invalid_redirect_url',
+  'invalid_pushback_url',
+  'invalid_message_id',
+  'invalid_transaction_id',
+] as const;
+const SIGNICAT_BROKER_ERRORS = 'https://developer.signicat.com/docs/eid-hub/error-codes.html#broker-error-codes';
+
+/** session.error.type: Signicat's URI for Signicat's codes, ours (urn:eidgate:session-error:<code>) for eidgate's own. */
+export const sessionErrorType = (code: string): string =>
+  (SIGNICAT_SESSION_ERROR_CODES as readonly string[]).includes(code) ? SIGNICAT_BROKER_ERRORS : `urn:eidgate:session-error:${code}`;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID_RE.test(s);
@@ -48,6 +80,8 @@ export interface SessionsDeps {
   clock: Clock;
   findAccount: (id: string) => Promise<Account | null>;
   isProviderConfigured: (accountId: string, providerId: string) => Promise<boolean>;
+  /** The host of PUBLIC_URL: a requestDomain equal to it needs no configuration. */
+  publicHost: string;
 }
 
 export class Sessions {
@@ -56,8 +90,10 @@ export class Sessions {
   readonly #clock: Clock;
   readonly #findAccount: SessionsDeps['findAccount'];
   readonly #isProviderConfigured: SessionsDeps['isProviderConfigured'];
+  readonly #publicHost: string;
 
   constructor(deps: SessionsDeps) {
+    this.#publicHost = deps.publicHost.toLowerCase();
     this.#store = deps.store;
     this.#sealer = deps.sealer;
     this.#clock = deps.clock;
@@ -86,16 +122,27 @@ export class Sessions {
     if (!account) throw errors.forbidden('The account of this access token does not exist.');
     const bad: InvalidParam[] = [];
     const flowServed = checkFlow(request, bad);
-    const callbackUrls = checkCallbackUrls(request.callbackUrls, account.callbackDomains, bad);
+    const callbackUrls = checkCallbackUrls(request, account.callbackDomains, bad);
+    const returnUrl = checkReturnUrl(request, account.callbackDomains, bad);
+    const embeddedParentDomains = checkEmbeddedParents(request, bad);
+    const requestDomain = checkRequestDomain(request, account, this.#publicHost, bad);
+    checkPrefilledInput(request, bad);
+    checkAdditionalParameters(request.additionalParameters, providersOf(request), bad);
+    checkTheme(request, bad);
     if (flowServed) await checkProviders(request, (providerId) => this.#isProviderConfigured(accountId, providerId), bad);
     if (bad.length > 0) throw errors.invalidRequestParameter(bad);
     const now = this.#clock.now();
     const lifetime = Math.max(MIN_SESSION_LIFETIME, request.sessionLifetime ?? DEFAULT_SESSION_LIFETIME);
+    const requestedAttributes = request.requestedAttributes?.length ? request.requestedAttributes : [...DEFAULT_REQUESTED_ATTRIBUTES];
+    // The stored request is what the session answers with: defaults filled in, URLs normalised, and
+    // undefined members left out (the store keeps JSON).
+    const stored: StoredSessionRequest = { ...request, requestedAttributes, sessionLifetime: lifetime };
+    Object.assign(stored, withoutUndefined({ callbackUrls, returnUrl, embeddedParentDomains, requestDomain }));
     const session: SessionRecord = {
       id: newSessionId(),
       accountId,
       status: 'CREATED',
-      request: { ...request, callbackUrls, sessionLifetime: lifetime },
+      request: stored,
       createdAt: now,
       expiresAt: new Date(now.getTime() + lifetime * 1000),
       finishedAt: null,
@@ -167,7 +214,8 @@ export class Sessions {
     const now = this.#clock.now();
     const sealed: SealedIdentity = { environment: outcome.environment };
     if (outcome.status === 'SUCCESS') {
-      sealed.subject = { id: this.#sealer.pseudonym(session.accountId, outcome.provider, outcome.subjectKey), ...outcome.attributes };
+      const id = urlSafe(this.#sealer.pseudonym(session.accountId, outcome.provider, outcome.subjectKey));
+      sealed.subject = { id, ...outcome.attributes };
     }
     const to: FinalStatus = outcome.status;
     return this.#store.sessions.transition(
@@ -192,8 +240,14 @@ export class Sessions {
   ): Promise<SessionRecord | null> {
     return this.#store.sessions.transition(
       id,
-      { from: ['CREATED', 'WAITING_FOR_USER'], notExpiredAt: this.#clock.now(), browserBinding: patch.browserBinding },
       {
+        from: sourcesOf('WAITING_FOR_USER').concat('WAITING_FOR_USER'),
+        notExpiredAt: this.#clock.now(),
+        browserBinding: patch.browserBinding,
+      },
+      {
+        // The person is handed to the identity provider: Signicat's WAITING_FOR_USER, in the same write.
+        status: 'WAITING_FOR_USER',
         browserBinding: patch.browserBinding,
         journeyState: patch.journeyState,
         provider: patch.provider,
@@ -216,14 +270,41 @@ export class Sessions {
     return session.identityEnc ? parseIdentity(this.#sealer.openJson(session.identityEnc, AAD.session(session.id))) : {};
   }
 
-  /** Where the browser goes once the session is final (no identity is opened for this). */
+  /**
+   * Where the browser goes once the session is final (no identity is opened for this): the matching
+   * callback URL; for an embedded session the returnUrl, where the frame ends. Undefined when the session
+   * names neither (an embedded session without returnUrl shows its result in the frame).
+   */
   callbackFor(session: SessionRecord): string | undefined {
     const status = this.statusOf(session);
     if (!isFinal(status)) return undefined;
+    const { request } = session;
+    if (request.flow === 'embedded') {
+      return request.returnUrl && withParams(request.returnUrl, { sessionId: session.id, sessionNonce: this.nonceOf(session) });
+    }
+    if (!request.callbackUrls) return undefined;
     const kind = status === 'SUCCESS' ? 'success' : status === 'ABORT' || status === 'CANCELLED' ? 'abort' : 'error';
-    return withParams(session.request.callbackUrls[kind], {
-      sessionId: session.id,
-      externalReference: session.request.externalReference,
-    });
+    return withParams(request.callbackUrls[kind], { sessionId: session.id, externalReference: request.externalReference });
+  }
+
+  /**
+   * The session's nonce (Signicat's sessionNonce): the frame of an embedded session brings it to returnUrl,
+   * and the backend may pass it on GET to check that the browser that came back is the one that finished.
+   * Derived from the id with a key of ours, so nothing is stored and nobody else can compute it.
+   */
+  nonceOf(session: SessionRecord): string {
+    return urlSafe(this.#sealer.pseudonym('session-nonce', session.id));
+  }
+
+  /** Whether a value is the session's nonce (compared in constant time). */
+  isNonceOf(session: SessionRecord, candidate: string): boolean {
+    const expected = Buffer.from(this.nonceOf(session));
+    const given = Buffer.from(candidate);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  /** Signicat's transactionId: a stable id of the session's transaction, derived like the nonce. */
+  transactionIdOf(session: SessionRecord): string {
+    return urlSafe(this.#sealer.pseudonym('transaction-id', session.id)).slice(0, 22);
   }
 }

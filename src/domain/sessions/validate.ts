@@ -1,33 +1,134 @@
-// The checks on a session request that a JSON schema cannot express: callback hosts and schemes, and
-// whether the account can serve the flow with the providers it names. Each failure names its field.
+// The checks on a session request that a JSON schema cannot express: callback hosts and schemes, whether
+// the account can serve the flow with the providers it names, provider parameters, prefilled hints,
+// embedding parents, themes and request domains. Each failure names its field.
 import type { InvalidParam } from '../../errors/index.ts';
+import type { Account } from '../../store/index.ts';
 import type { CallbackUrls, SessionRequest } from '../../model/session.ts';
+import { checkNin } from '../../nin.ts';
 import { isLoopbackHost } from '../../shared/url.ts';
 import { findProvider, PROVIDERS, type ProviderDefinition } from '../providers/registry.ts';
 
-/** Callback URLs: absolute, https (http only on this machine), no credentials, on an allowed domain. */
-export function checkCallbackUrls(urls: CallbackUrls, domains: string[], bad: InvalidParam[]): CallbackUrls {
-  const normalised = { ...urls };
-  for (const kind of ['success', 'abort', 'error'] as const) {
-    const name = `callbackUrls.${kind}`;
-    let u: URL;
-    try {
-      u = new URL(urls[kind]);
-    } catch {
-      bad.push({ name, reason: 'must be an absolute URL' });
-      continue;
-    }
-    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopbackHost(u.hostname))) {
-      bad.push({ name, reason: 'must use https (http is allowed only on localhost)' });
-    } else if (u.username || u.password) {
-      bad.push({ name, reason: 'must not carry credentials' });
-    } else if (!domains.includes(u.hostname.replace(/^\[|\]$/g, ''))) {
-      bad.push({ name, reason: `host ${u.hostname} is not an allowed callback domain of this account` });
-    }
-    normalised[kind] = u.href;
+/** One URL the browser may be sent to: absolute, https (http only on this machine), no credentials, on an allowed domain. */
+function checkBrowserUrl(name: string, raw: string, domains: string[], bad: InvalidParam[]): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    bad.push({ name, reason: 'must be an absolute URL' });
+    return raw;
   }
-  return normalised;
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopbackHost(u.hostname))) {
+    bad.push({ name, reason: 'must use https (http is allowed only on localhost)' });
+  } else if (u.username || u.password) {
+    bad.push({ name, reason: 'must not carry credentials' });
+  } else if (!domains.includes(u.hostname.replace(/^\[|\]$/g, ''))) {
+    bad.push({ name, reason: `host ${u.hostname} is not an allowed callback domain of this account` });
+  }
+  return u.href;
 }
+
+/** Callback URLs: required for the redirect flow; each one checked (a fragment is kept). */
+export function checkCallbackUrls(request: SessionRequest, domains: string[], bad: InvalidParam[]): CallbackUrls | undefined {
+  const urls = request.callbackUrls;
+  if (!urls) {
+    if (request.flow === 'redirect') bad.push({ name: 'callbackUrls', reason: 'is required for the redirect flow' });
+    return undefined;
+  }
+  return {
+    success: checkBrowserUrl('callbackUrls.success', urls.success, domains, bad),
+    abort: checkBrowserUrl('callbackUrls.abort', urls.abort, domains, bad),
+    error: checkBrowserUrl('callbackUrls.error', urls.error, domains, bad),
+  };
+}
+
+/** returnUrl: where a framed journey ends; the same rules as a callback URL. */
+export function checkReturnUrl(request: SessionRequest, domains: string[], bad: InvalidParam[]): string | undefined {
+  return request.returnUrl === undefined ? undefined : checkBrowserUrl('returnUrl', request.returnUrl, domains, bad);
+}
+
+/**
+ * The parents that may frame an embedded session, normalised to CSP sources. Required for the embedded
+ * flow: a login page any site could frame is a clickjacking target. http only for this machine's hosts.
+ */
+export function checkEmbeddedParents(request: SessionRequest, bad: InvalidParam[]): string[] | undefined {
+  const parents = request.embeddedParentDomains;
+  if (request.flow !== 'embedded') return parents;
+  if (!parents) {
+    bad.push({ name: 'embeddedParentDomains', reason: 'is required for the embedded flow: name the sites that may frame the login' });
+    return undefined;
+  }
+  const out: string[] = [];
+  parents.forEach((raw, i) => {
+    const name = `embeddedParentDomains[${i}]`;
+    const entry = raw.toLowerCase();
+    const scheme = /^(https?):\/\//.exec(entry)?.[1];
+    const hostPort = entry.replace(/^https?:\/\//, '');
+    const [host = '', port] = hostPort.split(':');
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) bad.push({ name, reason: `port ${port} is out of range` });
+    else if (scheme === 'http' && !isLoopbackHost(host)) bad.push({ name, reason: 'must use https (http is allowed only on localhost)' });
+    else out.push(entry);
+  });
+  return out;
+}
+
+/** Absent or [] means the attributes every eID that identifies a person delivers. */
+export const DEFAULT_REQUESTED_ATTRIBUTES = ['nin', 'idpId', 'name', 'firstName', 'lastName', 'dateOfBirth'] as const;
+
+/** prefilledInput: a hint, but a wrong national identity number is the caller's mistake, said now. */
+export function checkPrefilledInput(request: SessionRequest, bad: InvalidParam[]): void {
+  const nin = request.prefilledInput?.nin;
+  if (nin === undefined) return;
+  const check = checkNin(nin);
+  if (!check.valid) bad.push({ name: 'prefilledInput.nin', reason: `is not a valid national identity number: ${check.reason}` });
+}
+
+/**
+ * additionalParameters, per provider through the registry: a key belongs to a provider when it starts with
+ * `<provider id>_` (Signicat's convention: sbid_flow, nbid_idp). A key of a provider that defines keys must
+ * be one of them, with an allowed value; keys of providers that define none are ignored, as Signicat does.
+ */
+export function checkAdditionalParameters(
+  params: Record<string, string> | undefined,
+  providers: readonly ProviderDefinition[],
+  bad: InvalidParam[],
+): void {
+  if (!params) return;
+  for (const [key, value] of Object.entries(params)) {
+    const owner = providers.find((p) => key.startsWith(`${p.id}_`) && Object.keys(p.additionalParameters).length > 0);
+    if (!owner) continue;
+    const name = `additionalParameters.${key}`;
+    const spec = owner.additionalParameters[key];
+    if (!spec) {
+      bad.push({ name, reason: `is not a parameter of ${owner.id} (known: ${Object.keys(owner.additionalParameters).join(', ')})` });
+    } else if (spec.values && !spec.values.includes(value)) {
+      bad.push({ name, reason: `must be one of: ${spec.values.join(', ')}` });
+    }
+  }
+}
+
+/** themeId: eidgate has no themes yet, so any theme id names a theme that does not exist. */
+export function checkTheme(request: SessionRequest, bad: InvalidParam[]): void {
+  if (request.themeId !== undefined) {
+    bad.push({ name: 'themeId', reason: `theme ${request.themeId} does not exist for this account (eidgate has no themes yet)` });
+  }
+}
+
+/** requestDomain: one of the account's request domains, or the broker's own host. */
+export function checkRequestDomain(request: SessionRequest, account: Account, publicHost: string, bad: InvalidParam[]): string | undefined {
+  const domain = request.requestDomain?.toLowerCase();
+  if (domain === undefined || domain === publicHost) return domain;
+  if (!account.requestDomains.includes(domain)) {
+    bad.push({
+      name: 'requestDomain',
+      reason: `${domain} is not a request domain of this account (eidgate accounts add-request-domain ${account.id} ${domain})`,
+    });
+  }
+  return domain;
+}
+
+/** The providers a session may use: those it names, or every one in the registry. */
+export const providersOf = (request: SessionRequest): ProviderDefinition[] =>
+  request.allowedProviders ? request.allowedProviders.flatMap((id) => findProvider(id) ?? []) : [...PROVIDERS];
 
 /**
  * The providers the session may use must exist for this account and serve its flow; a provider the account
@@ -57,9 +158,9 @@ export async function checkProviders(
 
 const servesFlow = (p: ProviderDefinition, request: SessionRequest) => (p.flows as readonly string[]).includes(request.flow);
 
-/** The flows eidgate serves today. */
+/** The flows eidgate serves today: headless waits for a decoupled eID (Swedish BankID). */
 export function checkFlow(request: SessionRequest, bad: InvalidParam[]): boolean {
-  if (request.flow === 'redirect') return true;
-  bad.push({ name: 'flow', reason: `${request.flow} is not supported by eidgate yet; use redirect` });
+  if (request.flow === 'redirect' || request.flow === 'embedded') return true;
+  bad.push({ name: 'flow', reason: `${request.flow} is not supported by eidgate yet; use redirect or embedded` });
   return false;
 }

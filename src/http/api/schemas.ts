@@ -10,27 +10,27 @@ const providerList = PROVIDERS.map(
   (p) => `\`${p.id}\` (${p.flows.join(', ')}): ${p.description} Attributes: ${p.attributes.join(', ')}.`,
 ).join('\n- ');
 
-/** Signicat request fields eidgate knows but does not implement: refused with a clear reason, never ignored. */
+/**
+ * Signicat request fields eidgate refuses when set, with the reason: ignoring them would weaken security
+ * (the tolerant reader drops every other unknown field; src/http/api/read-request.ts).
+ */
 export const UNSUPPORTED_REQUEST_FIELDS: Record<string, string> = {
-  prefilledInput: 'is not supported by eidgate: ID-porten takes no prefilled input',
-  additionalParameters: 'is not supported by eidgate yet',
-  encryptionPublicKey: 'is not supported by eidgate yet (message-level encryption)',
-  themeId: 'is not supported by eidgate yet (themes)',
-  requestDomain: 'is not supported by eidgate: the pages are served on PUBLIC_URL',
-  returnUrl: 'applies to the embedded flow, which eidgate does not support yet',
-  embeddedParentDomains: 'applies to the embedded flow, which eidgate does not support yet',
+  encryptionPublicKey:
+    'is not supported by eidgate yet (message-level encryption); send null or leave it out to receive unencrypted results',
 };
 
 /** The request as the API validates it: the model's shape, with the registry's providers and attributes as enums. */
 export const sessionRequestSchema = Type.Object(
   {
     ...sessionRequestProperties,
-    requestedAttributes: Type.Array(stringEnum(DELIVERABLE_ATTRIBUTES), {
-      minItems: 1,
-      maxItems: DELIVERABLE_ATTRIBUTES.length,
-      uniqueItems: true,
-      description: "Which of the person's attributes `subject` returns; allowedProviders lists what each provider delivers.",
-    }),
+    requestedAttributes: Type.Optional(
+      Type.Array(stringEnum(DELIVERABLE_ATTRIBUTES), {
+        maxItems: DELIVERABLE_ATTRIBUTES.length,
+        uniqueItems: true,
+        description:
+          "Which of the person's attributes `subject` returns (case-insensitive); allowedProviders lists what each provider delivers. Absent or [] means the default: nin, idpId, name, firstName, lastName, dateOfBirth.",
+      }),
+    ),
     allowedProviders: Type.Optional(
       Type.Array(Type.Unsafe<string>({ type: 'string', maxLength: 30, enum: PROVIDERS.map((p) => p.id) }), {
         minItems: 1,
@@ -40,7 +40,12 @@ export const sessionRequestSchema = Type.Object(
       }),
     ),
   },
-  { $id: 'SessionRequest', additionalProperties: false },
+  {
+    $id: 'SessionRequest',
+    additionalProperties: false,
+    description:
+      "Signicat's SessionRequest. Read tolerantly, as Signicat does: null means absent, enum values compare case-insensitively, and fields eidgate does not know are ignored (except a non-null encryptionPublicKey, refused until encrypted results exist).",
+  },
 );
 
 // Nested objects name no required members, as before: a member that is absent is left out of the answer,
@@ -79,7 +84,7 @@ export const sessionResponseSchema = Type.Object(
     loa: Type.Optional(stringEnum(LOAS)),
     environment: Type.Optional(Type.Object({ ipAddress: optionalString, userAgent: optionalString })),
     error: Type.Optional(Type.Object({ type: optionalString, title: optionalString, detail: optionalString, code: optionalString })),
-    callbackUrls: Type.Object({ success: optionalString, abort: optionalString, error: optionalString }),
+    callbackUrls: Type.Optional(Type.Object({ success: optionalString, abort: optionalString, error: optionalString })),
     flow: Type.String(),
     requestedAttributes: Type.Array(Type.String()),
     allowedProviders: Type.Optional(Type.Array(Type.String())),
@@ -88,6 +93,10 @@ export const sessionResponseSchema = Type.Object(
     externalReference: optionalString,
     usageReference: optionalString,
     tags: Type.Optional(Type.Array(Type.String())),
+    themeId: optionalString,
+    requestDomain: optionalString,
+    sessionNonce: Type.Optional(Type.String({ description: 'GET only: the nonce the embedded flow adds to returnUrl.' })),
+    transactionId: Type.Optional(Type.String({ description: 'GET only: the transaction id of the session at eidgate.' })),
     sessionLifetime: Type.Integer(),
     expiresAt: Type.String({ format: 'date-time' }),
   },
@@ -117,9 +126,9 @@ export const apiErrorSchema = {
 
 // The routes' schemas (request, response, OpenAPI text) beside the shapes they use.
 const security = [{ bearerAuth: [] }];
+// Unknown query parameters are ignored, as Signicat ignores them (no additionalProperties: false).
 const accountQuery = {
   type: 'object',
-  additionalProperties: false,
   properties: {
     'signicat-accountId': { type: 'string', maxLength: 100, description: 'Optional; defaults to the account of the access token.' },
     'signicat-organizationId': { type: 'string', maxLength: 100, description: 'Accepted for SDK compatibility; not used.' },
@@ -153,7 +162,17 @@ export const getSessionSchema = {
   summary: 'Get session status',
   security,
   params: idParams,
-  querystring: accountQuery,
+  querystring: {
+    ...accountQuery,
+    properties: {
+      ...accountQuery.properties,
+      sessionNonce: {
+        type: 'string',
+        maxLength: 100,
+        description: "Embedded flow: the sessionNonce the frame brought to returnUrl. When given it must be the session's (400 otherwise).",
+      },
+    },
+  },
   response: { 200: { $ref: 'Session#' }, ...errorResponses },
 } as const;
 

@@ -13,13 +13,36 @@ export type { SessionView };
 /** ISO 8601 with an explicit offset, as Signicat writes it (…+00:00). */
 export const isoWithOffset = (d: Date): string => d.toISOString().replace('Z', '+00:00');
 
-/** A presenter bound to the broker: the status as of now, the authenticationUrl, the opened identity. */
+/**
+ * A presenter bound to the broker: the status as of now, the authenticationUrl, the opened identity. GET
+ * answers (`read`) also carry sessionNonce and transactionId, as Signicat's SessionData does.
+ */
 export const sessionPresenter =
   (sessions: Sessions, urls: Urls) =>
-  (s: SessionRecord): SessionView =>
-    presentSession(s, { status: sessions.statusOf(s), authenticationUrl: urls.authentication(s.id), identity: sessions.openIdentity(s) });
+  (s: SessionRecord, opts: { read?: boolean } = {}): SessionView => {
+    const view = presentSession(s, {
+      status: sessions.statusOf(s),
+      authenticationUrl: urls.authentication(s.id, s.request.requestDomain),
+      identity: sessions.openIdentity(s),
+    });
+    if (opts.read) {
+      view.sessionNonce = sessions.nonceOf(s);
+      view.transactionId = sessions.transactionIdOf(s);
+    }
+    return view;
+  };
 
-const OPTIONAL_REQUEST_FIELDS = ['allowedProviders', 'language', 'requestedLoa', 'externalReference', 'usageReference', 'tags'] as const;
+/** The request fields Signicat echoes (prefilledInput and additionalParameters are not: hints may hold a nin). */
+const OPTIONAL_REQUEST_FIELDS = [
+  'allowedProviders',
+  'language',
+  'requestedLoa',
+  'externalReference',
+  'usageReference',
+  'tags',
+  'themeId',
+  'requestDomain',
+] as const;
 
 export function presentSession(
   s: SessionRecord,
@@ -33,12 +56,14 @@ export function presentSession(
     accountId: s.accountId,
     authenticationUrl: ctx.authenticationUrl,
     status,
-    callbackUrls: { success: cb(req.callbackUrls.success), abort: cb(req.callbackUrls.abort), error: cb(req.callbackUrls.error) },
     flow: req.flow,
     requestedAttributes: req.requestedAttributes,
     sessionLifetime: req.sessionLifetime ?? DEFAULT_SESSION_LIFETIME,
     expiresAt: isoWithOffset(s.expiresAt),
   };
+  if (req.callbackUrls) {
+    view.callbackUrls = { success: cb(req.callbackUrls.success), abort: cb(req.callbackUrls.abort), error: cb(req.callbackUrls.error) };
+  }
   if (s.provider && status !== 'CREATED' && status !== 'WAITING_FOR_USER') view.provider = s.provider;
   if (status === 'SUCCESS' && identity.subject) {
     view.subject = pickSubject(identity.subject, req.requestedAttributes);

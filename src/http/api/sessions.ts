@@ -17,6 +17,7 @@ import {
   sessionResponseSchema,
   UNSUPPORTED_REQUEST_FIELDS,
 } from './schemas.ts';
+import { readSessionRequest } from './read-request.ts';
 import { sessionPresenter } from './session-presenter.ts';
 
 type AccountQuery = { 'signicat-accountId'?: string };
@@ -38,6 +39,13 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
     {
       config: { fieldReasons: UNSUPPORTED_REQUEST_FIELDS },
       schema: createSessionSchema,
+      // The tolerant reader runs before the schema: nulls, enum case and unknown fields as Signicat reads them.
+      preValidation: (request, _reply, done) => {
+        const { body, ignored } = readSessionRequest(request.body);
+        request.body = body as SessionRequest;
+        if (ignored.length > 0) request.log.debug({ ignored }, 'ignored unknown request fields');
+        done();
+      },
     },
     async (request) => {
       const { session, replayed } = await deps.sessions.create(accountOf(request), request.body, request.headers['idempotency-key']);
@@ -46,12 +54,19 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: AccountQuery }>(
+  app.get<{ Params: { id: string }; Querystring: AccountQuery & { sessionNonce?: string } }>(
     PATHS.session,
     {
       schema: getSessionSchema,
     },
-    async (request) => present(await deps.sessions.requireForAccount(accountOf(request), request.params.id)),
+    async (request) => {
+      const session = await deps.sessions.requireForAccount(accountOf(request), request.params.id);
+      const { sessionNonce } = request.query;
+      if (sessionNonce !== undefined && !deps.sessions.isNonceOf(session, sessionNonce)) {
+        throw errors.invalidRequestParameter([{ name: 'sessionNonce', reason: 'is not the nonce of this session' }]);
+      }
+      return present(session, { read: true });
+    },
   );
 
   app.post<{ Params: { id: string }; Querystring: AccountQuery }>(

@@ -28,7 +28,7 @@ export async function devRoutes(
   const langOf = (request: FastifyRequest) => langFromHeader(request.headers['accept-language']);
 
   app.get('/', { schema: { hide: true } }, async (request, reply) =>
-    sendPage(reply, 200, devLandingPage(langOf(request), choices.length > 1), deps.devFormTargets),
+    sendPage(reply, 200, devLandingPage(langOf(request), choices.length > 1), { formTargets: deps.devFormTargets ?? [] }),
   );
 
   app.post<{ Body: { mode?: string } }>(PATHS.devTry, { preHandler: deps.sameOrigin, schema: { hide: true } }, async (request, reply) => {

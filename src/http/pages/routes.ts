@@ -7,7 +7,20 @@ import type { JourneyStep, Journeys, SessionSummary } from '../../domain/journey
 import type { Sessions } from '../../domain/sessions/sessions.ts';
 import { errors } from '../../errors/index.ts';
 import { langFromHeader, type PageLang, pageLang } from '../../pages/i18n.ts';
-import { chooserPage, expiredPage, finishedPage, notFoundPage, otherBrowserPage, unavailablePage } from '../../pages/journey.ts';
+import {
+  chooserPage,
+  expiredPage,
+  FRAME_SCRIPT,
+  FRAME_SCRIPT_PATH,
+  finishedPage,
+  framePage,
+  frameResultPage,
+  notFoundPage,
+  notFramablePage,
+  otherBrowserPage,
+  unavailablePage,
+  windowDonePage,
+} from '../../pages/journey.ts';
 import { renderErrorPage, STYLESHEET, STYLESHEET_PATH } from '../../pages/render.ts';
 import { usePageErrors } from '../errors.ts';
 import { PATHS, type Urls } from '../paths.ts';
@@ -34,24 +47,35 @@ const langOf = (s: SessionSummary | undefined, request: FastifyRequest): PageLan
 
 /** A journey's next step as the browser gets it: a redirect (remembering the journey) or a page. */
 function respond(step: JourneyStep, request: FastifyRequest, reply: FastifyReply, journeyCookie: (sessionId: string) => void) {
+  if (step.kind === 'redirect') {
+    if (step.journeySession) journeyCookie(step.journeySession);
+    return reply.header('cache-control', 'no-store').redirect(step.url, 303);
+  }
+  if (step.kind === 'not_found') return sendPage(reply, 404, notFoundPage(langOf(undefined, request)));
+  const lang = langOf(step.session, request);
+  // An embedded session's pages may be framed by its parents, and only by them.
+  const framing = { frameAncestors: step.session.frameAncestors };
   switch (step.kind) {
-    case 'redirect':
-      if (step.journeySession) journeyCookie(step.journeySession);
-      return reply.header('cache-control', 'no-store').redirect(step.url, 303);
     case 'choose': {
-      const html = chooserPage({ lang: langOf(step.session, request), sessionId: step.session.id, providers: step.providers });
-      return sendPage(reply, 200, html, [...step.formTargets, ...step.session.callbackOrigins]);
+      const html = chooserPage({ lang, sessionId: step.session.id, providers: step.providers });
+      return sendPage(reply, 200, html, { ...framing, formTargets: [...step.formTargets, ...step.session.callbackOrigins] });
     }
+    case 'frame':
+      return sendPage(reply, 200, framePage({ lang, sessionId: step.session.id, providers: step.providers }), { ...framing, script: true });
+    case 'frame_result':
+      return sendPage(reply, 200, frameResultPage(lang, step.status), framing);
+    case 'window_done':
+      return sendPage(reply, 200, windowDonePage(lang), framing);
+    case 'not_framable':
+      return sendPage(reply, 403, notFramablePage(lang));
     case 'expired':
-      return sendPage(reply, 410, expiredPage(langOf(step.session, request), step.callback));
+      return sendPage(reply, 410, expiredPage(lang, step.callback), framing);
     case 'finished':
-      return sendPage(reply, 409, finishedPage(langOf(step.session, request), step.callback));
+      return sendPage(reply, 409, finishedPage(lang, step.callback), framing);
     case 'other_browser':
-      return sendPage(reply, 403, otherBrowserPage(langOf(step.session, request)));
+      return sendPage(reply, 403, otherBrowserPage(lang), framing);
     case 'unavailable':
-      return sendPage(reply, 503, unavailablePage(langOf(step.session, request), step.session.id), step.session.callbackOrigins);
-    case 'not_found':
-      return sendPage(reply, 404, notFoundPage(langOf(undefined, request)));
+      return sendPage(reply, 503, unavailablePage(lang, step.session.id), { ...framing, formTargets: step.session.callbackOrigins });
   }
 }
 
@@ -97,7 +121,38 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
 
   app.get<{ Params: { id: string } }>(PATHS.login, { schema: { hide: true, params: idParams } }, async (request, reply) => {
     const browser = ensureBrowser(request, reply);
-    return respondWith(await deps.journeys.open(request.params.id, browser), request, reply);
+    // Sec-Fetch-Dest says where the browser will show the answer; only embedded sessions may be framed.
+    const framed = request.headers['sec-fetch-dest'] === 'iframe' || request.headers['sec-fetch-dest'] === 'frame';
+    return respondWith(await deps.journeys.open(request.params.id, browser, { framed }), request, reply);
+  });
+
+  app.get(FRAME_SCRIPT_PATH, { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(FRAME_SCRIPT),
+  );
+
+  // Embedded flow: the provider's own window, opened by a link in the frame (a top-level page, so its
+  // cookie is first-party and SameSite=Lax like every other journey's).
+  app.get<{ Params: { id: string }; Querystring: { provider?: string } }>(
+    PATHS.loginWindow,
+    {
+      schema: {
+        hide: true,
+        params: idParams,
+        querystring: { type: 'object', properties: { provider: { type: 'string', maxLength: 30 } } },
+      },
+    },
+    async (request, reply) => {
+      const browser = ensureBrowser(request, reply);
+      return respondWith(await deps.journeys.startInWindow(request.params.id, browser, request.query.provider ?? ''), request, reply);
+    },
+  );
+
+  // Embedded flow: what the frame watches. Only whether the session is still open, nothing about the person.
+  app.get<{ Params: { id: string } }>(PATHS.loginState, { schema: { hide: true, params: idParams } }, async (request, reply) => {
+    const open = await deps.journeys.isOpen(request.params.id);
+    reply.header('cache-control', 'no-store');
+    if (open === null) return reply.status(404).send({ open: false });
+    return { open };
   });
 
   app.post<{ Params: { id: string }; Body: { provider?: string } }>(

@@ -32,7 +32,7 @@ export function parseOidcJourney(value: unknown): OidcJourney | null {
 
 const UI_LOCALES = new Set(['nb', 'nn', 'en', 'se']);
 const uiLocale = (language: string | undefined) => {
-  const l = (language ?? '').toLowerCase();
+  const l = (language ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
   if (l === 'no') return 'nb';
   return UI_LOCALES.has(l) ? l : 'en';
 };
