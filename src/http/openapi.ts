@@ -2,6 +2,8 @@
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import type { FastifyInstance } from 'fastify';
+import { describeDocument, type OpenApiObject, securitySchemes } from './api/document.ts';
+import { PATHS } from './paths.ts';
 
 export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
   await app.register(swagger, {
@@ -10,11 +12,16 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
       info: {
         title: 'eidgate Authentication REST API',
         version: '1',
-        description:
-          "Wire-compatible with Signicat's Authentication REST API. Errors use Signicat's error object (codes in docs/errors.md); the token endpoint speaks RFC 6749.",
+        // The integrator's guide is written by describeDocument (api/document.ts).
       },
       servers: [{ url: publicUrl }],
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: { securitySchemes: securitySchemes(`${publicUrl}${PATHS.token}`) },
+    },
+    // Runs once per document build (the result is cached); describes the document in place.
+    transformObject: (d) => {
+      if (!('openapiObject' in d)) return d.swaggerObject;
+      describeDocument(d.openapiObject as unknown as OpenApiObject, `${publicUrl}${PATHS.token}`);
+      return d.openapiObject;
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
