@@ -54,7 +54,7 @@ export const successSessionExample = {
   status: 'SUCCESS',
   provider: 'idporten',
   subject: {
-    id: 'qZ3x9T0bKf1mWl8eR2yV6nH4sJ7cA5dG0pU3iO9tE1M=',
+    id: 'qZ3x9T0bKf1mWl8eR2yV6nH4sJ-cA5dG0pU3iO9t_1M=',
     idpId: '14838529179',
     name: 'Kari Nordmann',
     firstName: 'Kari',
@@ -66,6 +66,8 @@ export const successSessionExample = {
     idportenSub: 'Xb7Qm2LkP9sV4nR1tY6wE3zA8cF5gH0jU2iO7dK4lMq',
   },
   loa: 'high',
+  sessionNonce: 'Hk2vQ9sLm4Xc7Tq1Zr8Wn3Bp6Jd0Ya5Fe2Gu9Ki4Ot7=',
+  transactionId: 'tR4nS7aC2tI9oN3iD6xY1z',
   environment: {
     ipAddress: '203.0.113.7',
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0 Safari/537.36',
@@ -85,6 +87,8 @@ export const errorSessionExample = {
   expiresAt: '2026-05-04T10:24:00.000+00:00',
   statusDetail: 'The person authenticated at idporten-loa-substantial, below the requested high.',
   provider: 'idporten',
+  sessionNonce: 'Pz8cW1nVb6Mq3Ls9Xt2Ry5Kd0Hf7Ga4Je1Uo8Ti6Ew3=',
+  transactionId: 'eR7rS2aC9tI4oN1iD8xY5z',
   environment: {
     ipAddress: '203.0.113.7',
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0 Safari/537.36',
