@@ -77,7 +77,14 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
   const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
   const adapterDeps = { timeoutMs: config.providerTimeoutMs, clock };
   const adapters = new Map<string, ProviderAdapter>(PROVIDERS.map((p) => [p.id, p.createAdapter(adapterDeps)]));
-  const journeys = new Journeys({ sessions, adapters, configs: providerConfigs, callbackUrl: urls.providerCallback, log });
+  const journeys = new Journeys({
+    sessions,
+    adapters,
+    configs: providerConfigs,
+    callbackUrl: urls.providerCallback,
+    log,
+    settleTimeoutMs: config.providerTimeoutMs + 5000,
+  });
   return { urls, sealer, keys, accounts, tokens, providerConfigs, sessions, purger, journeys };
 }
 

@@ -80,6 +80,19 @@ const T = {
     nn: 'Ventar på at du loggar inn i det andre vindauget …',
     en: 'Waiting for you to log in in the other window …',
   },
+  stateMismatchTitle: { nb: 'Innloggingen ble ikke fullført', nn: 'Innlogginga vart ikkje fullført', en: 'The login was not completed' },
+  stateMismatchBody: {
+    nb: 'Svaret fra innloggingstjenesten passet ikke med innloggingen din. Prøv igjen, eller avbryt.',
+    nn: 'Svaret frå innloggingstenesta passa ikkje med innlogginga di. Prøv igjen, eller avbryt.',
+    en: 'The answer from the identity provider did not match your login. Try again, or cancel.',
+  },
+  tryAgain: { nb: 'Prøv igjen', nn: 'Prøv igjen', en: 'Try again' },
+  notFinishedTitle: { nb: 'Noe gikk galt hos oss', nn: 'Noko gjekk gale hos oss', en: 'Something went wrong on our side' },
+  notFinishedBody: {
+    nb: 'Vi kunne ikke fullføre innloggingen din. Gå tilbake til tjenesten og prøv igjen om litt.',
+    nn: 'Vi kunne ikkje fullføre innlogginga di. Gå tilbake til tenesta og prøv igjen om litt.',
+    en: 'We could not complete your login. Go back to the service and try again in a moment.',
+  },
   notFramableTitle: { nb: 'Kan ikke vises her', nn: 'Kan ikkje visast her', en: 'Cannot be shown here' },
   notFramableBody: {
     nb: 'Denne innloggingen kan ikke vises inne i en annen side. Åpne lenken i et eget vindu.',

@@ -72,6 +72,24 @@ export function frameResultPage(lang: PageLang, status: 'SUCCESS' | 'ABORT' | 'E
   return withLink(lang, title, t(lang, 'resultOtherBody'), undefined);
 }
 
+/** The provider's answer matched no login of this browser's, whose login is still open: try again or cancel. */
+export const stateMismatchPage = (lang: PageLang, sessionId: string) =>
+  layout(
+    lang,
+    t(lang, 'stateMismatchTitle'),
+    `<p>${t(lang, 'stateMismatchBody')}</p>
+<p><a class="button" href="/login/${esc(sessionId)}">${t(lang, 'tryAgain')}</a></p>
+${cancelForm(lang, sessionId)}`,
+  );
+
+/** The outcome could not be recorded: an honest page with a reference for support. */
+export const notFinishedPage = (lang: PageLang, traceId: string) =>
+  layout(
+    lang,
+    t(lang, 'notFinishedTitle'),
+    `<p>${t(lang, 'notFinishedBody')}</p>\n<p class="ref">${t(lang, 'reference')}: <code>${esc(traceId)}</code></p>`,
+  );
+
 export const notFramablePage = (lang: PageLang) => withLink(lang, t(lang, 'notFramableTitle'), t(lang, 'notFramableBody'), undefined);
 
 export const windowDonePage = (lang: PageLang) => withLink(lang, t(lang, 'windowDoneTitle'), t(lang, 'windowDoneBody'), undefined);

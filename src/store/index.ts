@@ -14,6 +14,7 @@ export type { Account, DomainKind } from './accounts.ts';
 export type { ApiClient, ClientSecretRecord, NewSecret } from './clients.ts';
 export type { ProviderConfigRecord } from './provider-configs.ts';
 export type { SessionPatch, SessionRecord, TransitionGuard } from './sessions.ts';
+export { CLAIMED_PREFIX } from './sessions.ts';
 export type { NewSigningKey, SigningKeyRecord } from './signing-keys.ts';
 
 function queries(sql: Sql) {

@@ -21,6 +21,12 @@ export interface SessionRecord {
   journeyEnc: string | null;
 }
 
+/**
+ * A journey state with this prefix has been claimed by one callback request, which is exchanging the code:
+ * a second load of the same callback finds the session but does not exchange the code again.
+ */
+export const CLAIMED_PREFIX = 'claimed:';
+
 /** Columns a transition may set. */
 export type SessionPatch = Partial<
   Pick<
@@ -128,8 +134,14 @@ export function sessionQueries(sql: Sql) {
       return one(await sql.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE id = $1`, [id]));
     },
 
+    /** The session whose journey has this state, whether or not a callback has claimed it (CLAIMED_PREFIX). */
     async findByJourneyState(state: string): Promise<SessionRecord | null> {
-      return one(await sql.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE journey_state = $1`, [state]));
+      return one(
+        await sql.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE journey_state IN ($1, $2)`, [
+          state,
+          `${CLAIMED_PREFIX}${state}`,
+        ]),
+      );
     },
 
     /** The one conditional write every state change goes through. Null when the guard did not hold. */

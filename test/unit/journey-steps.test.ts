@@ -142,8 +142,8 @@ describe('journey steps', () => {
     const steps = await Promise.all([1, 2].map(() => journeys.callback('idporten', url, 'browser-six-0123456789abc', env)));
     assert.deepEqual(
       steps.map((st) => st.kind).sort(),
-      ['finished', 'redirect'],
-      'one redirect to the callback; the loser sees the finished session',
+      ['redirect', 'redirect'],
+      'both go to the callback: the loser waits for the winner instead of exchanging the code again',
     );
     assert.equal((await store.sessions.get(s.id))?.status, 'SUCCESS');
   });

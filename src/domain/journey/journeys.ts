@@ -8,7 +8,7 @@ import type { SessionRecord } from '../../store/index.ts';
 import type { ProviderAdapter, ProviderErrorCode, ProviderOutcome } from '../providers/adapter.ts';
 import type { ProviderConfigs } from '../providers/configs.ts';
 import { PROVIDERS } from '../providers/registry.ts';
-import { type Outcome, type Sessions, sessionErrorType } from '../sessions/sessions.ts';
+import { claimedState, type Outcome, type Sessions, sessionErrorType } from '../sessions/sessions.ts';
 import {
   browserBindingOf,
   type JourneyStep,
@@ -47,6 +47,8 @@ function outcomeOf(result: ProviderOutcome, provider: string, environment: Envir
   }
 }
 
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export interface JourneysDeps {
   sessions: Sessions;
   adapters: ReadonlyMap<string, ProviderAdapter>;
@@ -54,15 +56,19 @@ export interface JourneysDeps {
   /** Our callback URL for a redirect provider, on the session's request domain when it has one. */
   callbackUrl: (providerId: string, requestDomain?: string) => string;
   log: Logger;
+  /** How long a second load of a callback waits for the first one's outcome (the provider's timeout and some). */
+  settleTimeoutMs?: number;
 }
 
 export class Journeys {
   readonly #ctx: StepContext;
   readonly #callbackUrl: JourneysDeps['callbackUrl'];
+  readonly #settleTimeoutMs: number;
 
   constructor(deps: JourneysDeps) {
     this.#ctx = { sessions: deps.sessions, configs: deps.configs, adapters: deps.adapters, log: deps.log };
     this.#callbackUrl = deps.callbackUrl;
+    this.#settleTimeoutMs = deps.settleTimeoutMs ?? 15_000;
   }
 
   /**
@@ -142,7 +148,9 @@ export class Journeys {
   /**
    * The provider sends the browser back. The state names the session (RFC 6749 §10.12); the browser must
    * be the one that started it, so a forwarded link cannot finish someone else's login and leaves the
-   * session untouched.
+   * session untouched. One request claims the journey before the code is exchanged: a second load of the
+   * same callback (a double click, a reload) waits for that one's outcome instead of exchanging the code
+   * again and failing the login.
    */
   async callback(
     providerId: string,
@@ -153,28 +161,26 @@ export class Journeys {
   ): Promise<JourneyStep> {
     const state = callbackUrl.searchParams.get('state');
     const s = state ? await this.#ctx.sessions.findByJourneyState(state) : null;
-    if (!s || !state) return this.#stateMismatch(providerId, browser, environment, journeyHint);
+    if (!s || !state) return this.#stateMismatch(providerId, browser, journeyHint);
     if (s.provider !== providerId) return { kind: 'not_found' };
     if (!browser || s.browserBinding !== browserBindingOf(browser)) return { kind: 'other_browser', session: summarize(s) };
-    const closed = rejectClosed(this.#ctx, s, browser);
+    const ownOutcome = s.journeyState === claimedState(state);
+    const closed = ownOutcome ? this.#closedForCallback(s) : rejectClosed(this.#ctx, s, browser);
     if (closed) return closed;
+    const claimed = ownOutcome ? null : await this.#ctx.sessions.claimCallback(s.id, state);
+    if (!claimed) return this.#awaitOutcome(s.id, browser);
     const adapter = this.#ctx.adapters.get(providerId);
     const config = await this.#ctx.configs.resolve(s.accountId, providerId);
-    if (adapter?.kind !== 'redirect') return { kind: 'unavailable', session: summarize(s) };
+    const journey = adapter?.kind === 'redirect' ? adapter.parseJourney(this.#ctx.sessions.openJourney(claimed)) : null;
+    if (adapter?.kind !== 'redirect' || !journey) return { kind: 'unavailable', session: summarize(s) };
     if (!config) {
       // The account's provider configuration was removed while the person was at the provider: the code
       // they bring back cannot be redeemed, so the login fails now instead of hanging until it expires.
       const detail = 'The identity provider is no longer configured for this service.';
       this.#ctx.log.warn({ sessionId: s.id, providerId }, 'provider configuration removed during a journey');
-      return this.#finish(
-        s,
-        { status: 'ERROR', provider: providerId, environment, error: failed('session_error', detail) },
-        browser,
-        state,
-      );
+      const error = failed('session_error', detail);
+      return this.#finish(claimed, { status: 'ERROR', provider: providerId, environment, error }, browser, claimedState(state));
     }
-    const journey = adapter.parseJourney(this.#ctx.sessions.openJourney(s));
-    if (!journey) return { kind: 'unavailable', session: summarize(s) };
     // The redirect_uri of the token request is the one the journey started with (on its request domain).
     const expected = new URL(this.#redirectUri(s, providerId));
     expected.search = callbackUrl.search;
@@ -182,14 +188,29 @@ export class Journeys {
     if (result.kind === 'error') {
       this.#ctx.log.warn({ sessionId: s.id, providerId, code: result.code, detail: result.detail }, 'authentication failed');
     }
-    return this.#finish(s, outcomeOf(result, providerId, environment), browser, state);
+    return this.#finish(claimed, outcomeOf(result, providerId, environment), browser, claimedState(state));
   }
 
-  /** finishSession — the one conditional write that ends a journey; a lost race shows where the session stands. */
+  /**
+   * finishSession — the one conditional write that ends a journey; a lost race shows where the session
+   * stands. A failing write (the database) is logged as an error and shown as such: the session is not
+   * finished, and expires unless the person starts again.
+   */
   async #finish(s: SessionRecord, outcome: Outcome, browser: string | undefined, journeyState?: string): Promise<JourneyStep> {
-    const done = await this.#ctx.sessions.finish(s, outcome, journeyState ? { journeyState } : {});
+    let done: SessionRecord | null;
+    try {
+      done = await this.#ctx.sessions.finish(s, outcome, journeyState ? { journeyState } : {});
+    } catch (err) {
+      this.#ctx.log.error({ err, sessionId: s.id, status: outcome.status }, 'could not record the outcome of a login');
+      return { kind: 'not_finished', session: summarize(s) };
+    }
     if (!done) return whereItStands(this.#ctx, s.id, browser);
     this.#ctx.log.info({ sessionId: s.id, status: done.status }, 'session finished');
+    return this.#afterFinish(done);
+  }
+
+  /** Where the browser goes once its session has ended: the callback, or (embedded) the window's last page. */
+  #afterFinish(done: SessionRecord): JourneyStep {
     // An embedded session's provider window ends here; its frame goes on to returnUrl or shows the result.
     if (done.request.flow === 'embedded') return { kind: 'window_done', session: summarize(done) };
     const url = this.#ctx.sessions.callbackFor(done);
@@ -197,23 +218,42 @@ export class Journeys {
   }
 
   /**
-   * A callback whose state names no journey. When this browser has a journey in progress with this
-   * provider, the response was forged or mixed up: that login fails (ERROR) rather than waiting forever.
+   * A callback for a session this very callback ended (its state was claimed): its browser coming back
+   * again (a reload, a double load that lost the race) goes where the login went. A session that ended
+   * otherwise (cancelled, expired) shows its page through rejectClosed.
    */
-  async #stateMismatch(
-    providerId: string,
-    browser: string | undefined,
-    environment: Environment,
-    journeyHint?: string,
-  ): Promise<JourneyStep> {
+  #closedForCallback(s: SessionRecord): JourneyStep | undefined {
+    const status = this.#ctx.sessions.statusOf(s);
+    if (status === 'EXPIRED') return { kind: 'expired', session: summarize(s), callback: this.#ctx.sessions.callbackFor(s) };
+    if (isFinal(status)) return this.#afterFinish(s);
+    return undefined;
+  }
+
+  /** Another request is exchanging this journey's code: wait (bounded) for its outcome, then follow it. */
+  async #awaitOutcome(sessionId: string, browser: string): Promise<JourneyStep> {
+    const deadline = Date.now() + this.#settleTimeoutMs;
+    for (let wait = 50; Date.now() < deadline; wait = Math.min(wait * 2, 500)) {
+      await delay(wait);
+      const now = await this.#ctx.sessions.find(sessionId);
+      if (!now) return { kind: 'not_found' };
+      const closed = this.#closedForCallback(now);
+      if (closed) return closed;
+    }
+    const s = await this.#ctx.sessions.find(sessionId);
+    return (s && rejectClosed(this.#ctx, s, browser)) ?? { kind: 'not_found' };
+  }
+
+  /**
+   * A callback whose state names no journey: forged (an attacker's link opened in this browser), or the
+   * answer to a journey that was replaced. It never changes a session: a cross-site link must not be able
+   * to fail someone's login in progress. When this browser's last journey is still open, the page offers
+   * to try again or cancel; when it has ended, it says so.
+   */
+  async #stateMismatch(providerId: string, browser: string | undefined, journeyHint?: string): Promise<JourneyStep> {
     const s = journeyHint ? await this.#ctx.sessions.find(journeyHint) : null;
     if (!s || !browser || s.provider !== providerId || s.browserBinding !== browserBindingOf(browser)) return { kind: 'not_found' };
-    if (rejectClosed(this.#ctx, s, browser)) return { kind: 'not_found' };
-    const code = 'invalid_callback';
-    this.#ctx.log.warn({ sessionId: s.id, providerId, code }, 'callback state does not match the journey');
-    const detail = 'The state returned by the identity provider does not match this login.';
-    const step = await this.#finish(s, { status: 'ERROR', provider: providerId, environment, error: failed(code, detail) }, browser);
-    return step.kind === 'redirect' ? step : { kind: 'not_found' };
+    this.#ctx.log.warn({ sessionId: s.id, providerId }, 'callback state does not match the journey');
+    return rejectClosed(this.#ctx, s, browser) ?? { kind: 'state_mismatch', session: summarize(s) };
   }
 
   /** Every registered provider with an adapter, for the development landing page. */

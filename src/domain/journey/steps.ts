@@ -41,6 +41,10 @@ export type JourneyStep =
   | { kind: 'frame_result'; session: SessionSummary; status: FinalStatus }
   /** Embedded: the provider's window is done; the frame carries on. */
   | { kind: 'window_done'; session: SessionSummary }
+  /** A callback whose state matches no journey, while this browser's login is still open: retry or cancel. */
+  | { kind: 'state_mismatch'; session: SessionSummary }
+  /** The outcome could not be recorded (the store failed): said honestly, nothing claimed. */
+  | { kind: 'not_finished'; session: SessionSummary }
   /** A redirect session opened inside a frame: not started. */
   | { kind: 'not_framable'; session: SessionSummary };
 

@@ -23,13 +23,7 @@ export interface StartInput {
 }
 
 /** Session error codes a provider journey can end with (session.error.code; docs/errors.md). */
-export const PROVIDER_ERROR_CODES = [
-  'provider_error',
-  'provider_unavailable',
-  'invalid_provider_response',
-  'loa_too_low',
-  'invalid_callback',
-] as const;
+export const PROVIDER_ERROR_CODES = ['provider_error', 'provider_unavailable', 'invalid_provider_response', 'loa_too_low'] as const;
 export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
 
 /** How a provider journey ended. `subjectKey` identifies the person for the stable pseudonym `subject.id`. */

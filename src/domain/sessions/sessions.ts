@@ -18,7 +18,7 @@ import {
 } from '../../model/session.ts';
 import { canonicalJson } from '../../shared/canonical-json.ts';
 import { withParams } from '../../shared/url.ts';
-import type { Account, SessionRecord, Store } from '../../store/index.ts';
+import { type Account, CLAIMED_PREFIX, type SessionRecord, type Store } from '../../store/index.ts';
 import type { Clock } from '../clock.ts';
 import { effectiveStatus, sourcesOf } from './lifecycle.ts';
 import {
@@ -45,6 +45,9 @@ export type Outcome =
   | { status: 'SUCCESS'; provider: string; loa: Loa; attributes: IdentityAttributes; subjectKey: string; environment: Environment }
   | { status: 'ABORT'; provider?: string; environment?: Environment }
   | { status: 'ERROR'; provider?: string; error: SessionError; environment?: Environment };
+
+/** The journey state once a callback request has claimed it. */
+export const claimedState = (state: string): string => `${CLAIMED_PREFIX}${state}`;
 
 /** Base64 in the URL-safe alphabet, padding kept: how Signicat writes subject.id. */
 export const urlSafe = (base64: string): string => base64.replace(/\+/g, '-').replace(/\//g, '_');
@@ -253,6 +256,18 @@ export class Sessions {
         provider: patch.provider,
         journeyEnc: this.#sealer.sealJson(patch.journey, AAD.journey(id)),
       },
+    );
+  }
+
+  /**
+   * Claims the journey for the callback request that will exchange the provider's code: exactly one of
+   * several loads of the same callback gets the session back; the others wait for its outcome.
+   */
+  claimCallback(id: string, state: string): Promise<SessionRecord | null> {
+    return this.#store.sessions.transition(
+      id,
+      { from: ['CREATED', 'WAITING_FOR_USER'], notExpiredAt: this.#clock.now(), journeyState: state },
+      { journeyState: claimedState(state) },
     );
   }
 

@@ -14,7 +14,6 @@ export const SESSION_ERROR_TEXT: Record<ProviderErrorCode, string> = {
   invalid_provider_response:
     "The provider's answer failed validation (issuer, signature, nonce, state, audience, expiry, `iat` in the future, a `pid` that is not a valid national identity number, no id_token). Nothing from it reaches `subject`.",
   loa_too_low: 'The person authenticated at a lower level of assurance than `requestedLoa`.',
-  invalid_callback: 'The browser came back with a `state` that does not match its login in progress (forged or mixed-up response).',
 };
 
 const sessionErrorList = PROVIDER_ERROR_CODES.map((c) => `- \`${c}\`: ${SESSION_ERROR_TEXT[c]}`).join('\n');

@@ -16,7 +16,9 @@ import {
   framePage,
   frameResultPage,
   notFoundPage,
+  notFinishedPage,
   notFramablePage,
+  stateMismatchPage,
   otherBrowserPage,
   unavailablePage,
   windowDonePage,
@@ -68,6 +70,10 @@ function respond(step: JourneyStep, request: FastifyRequest, reply: FastifyReply
       return sendPage(reply, 200, windowDonePage(lang), framing);
     case 'not_framable':
       return sendPage(reply, 403, notFramablePage(lang));
+    case 'state_mismatch':
+      return sendPage(reply, 400, stateMismatchPage(lang, step.session.id), { ...framing, formTargets: step.session.callbackOrigins });
+    case 'not_finished':
+      return sendPage(reply, 503, notFinishedPage(lang, request.id), framing);
     case 'expired':
       return sendPage(reply, 410, expiredPage(lang, step.callback), framing);
     case 'finished':
