@@ -6,7 +6,14 @@ import formbody from '@fastify/formbody';
 import type { Logger } from 'pino';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { randomUUID } from 'node:crypto';
-import { useApiErrors } from './errors.ts';
+import { errors } from '../errors/index.ts';
+import { UNSTORABLE_REASON, unstorableField } from '../shared/text.ts';
+import { renderErrorPage } from '../pages/render.ts';
+import { logError, sendApiError, useApiErrors } from './errors.ts';
+import { PAGE_CSP } from './pages/respond.ts';
+
+/** Paths a person's browser opens: their errors are pages, not JSON. */
+const PAGE_PATH = /^\/(login|auth\/callback|dev)(\/|$)/;
 
 export interface AppOptions {
   logger: Logger;
@@ -46,6 +53,28 @@ export function createApp(opts: AppOptions): FastifyInstance {
     logController: new AccessLog(),
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false, useDefaults: false } },
     routerOptions: { ignoreTrailingSlash: false },
+    // Failures before any route matched (a malformed %ff path, an over-long id): our error object or page,
+    // with the trace id and security headers, not Fastify's default body.
+    frameworkErrors: (error, request, frameworkReply) => {
+      // Typed for the route's generic schema; this reply has none.
+      const reply = frameworkReply as FastifyReply;
+      const err =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? errors.notFound('No such resource: a path segment is longer than any id.')
+          : errors.badRequest('The URL is not valid.', { cause: error });
+      reply.headers(SECURITY_HEADERS).header('x-trace-id', request.id);
+      logError(err, request);
+      const path = request.url.split('?')[0] ?? '';
+      if (PAGE_PATH.test(path)) {
+        return reply
+          .status(err.status)
+          .type('text/html; charset=utf-8')
+          .header('content-security-policy', PAGE_CSP)
+          .header('cache-control', 'no-store')
+          .send(renderErrorPage(err, request));
+      }
+      return sendApiError(err, request, reply);
+    },
   });
   app.register(formbody);
   // An empty JSON body is "no body" (SDKs POST /cancel that way); schemas decide whether that is allowed.
@@ -69,6 +98,14 @@ export function createApp(opts: AppOptions): FastifyInstance {
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
+  });
+
+  // Text the store cannot keep (NUL, unpaired surrogates) is refused here for every body and query, in each
+  // API style's own error format (the route's handler maps it), before it can become a database error.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const name = unstorableField(request.body) ?? unstorableField(request.query);
+    if (name) return done(errors.invalidRequestParameter([{ name, reason: UNSTORABLE_REASON }]));
     done();
   });
 

@@ -4,6 +4,7 @@
 // side (detail, cause) with the trace id and sends only the public side.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errors, type InvalidParam, OAUTH_ERROR_CODES } from '../errors/index.ts';
+import { StoreUnavailable } from '../store/outage.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,6 +30,9 @@ export const errorTypeUri = (code: string): string => `urn:eidgate:error:${code}
 /** Turns anything thrown during a request into an AppError, naming each bad field for schema failures. */
 export function toAppError(err: unknown, fieldReasons: Record<string, string> = {}): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof StoreUnavailable) {
+    return errors.unavailable('The service cannot reach its database right now. Try again shortly.', { cause: err });
+  }
   const e = err as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
   if (Array.isArray(e.validation)) {
     return errors.invalidRequestParameter(invalidParamsOf(e.validation, e.validationContext ?? 'body', fieldReasons));
@@ -119,7 +123,11 @@ export function oauthErrorBody(err: AppError): { error: string; error_descriptio
 
 /** Logs the private side once: a server error with its cause and stack, a client error as one info line. */
 export function logError(err: AppError, request: FastifyRequest): void {
-  if (err.status >= 500) request.log.error({ err: err.cause ?? err, code: err.code, detail: err.detail }, 'request failed');
+  if (err.code === 'service_unavailable') {
+    // An outage fails every request alike: one line each, without a stack.
+    const cause = err.cause instanceof Error ? (err.cause.cause ?? err.cause) : undefined;
+    request.log.warn({ code: err.code, cause: cause instanceof Error ? cause.message : undefined }, err.description);
+  } else if (err.status >= 500) request.log.error({ err: err.cause ?? err, code: err.code, detail: err.detail }, 'request failed');
   else request.log.info({ code: err.code, status: err.status, detail: err.detail }, err.description);
 }
 
@@ -141,8 +149,12 @@ function install(app: FastifyInstance, send: Send, notFound: boolean): void {
   }
 }
 
+/** A 503 says when to come back (RFC 9110 §10.2.3). */
+const RETRY_AFTER_SECONDS = '5';
+
 export const sendApiError: Send = (err, request, reply) => {
   reply.status(err.status);
+  if (err.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
   if (err.code === 'invalid_token') reply.header('www-authenticate', 'Bearer error="invalid_token"');
   return reply.type('application/json; charset=utf-8').send(apiErrorBody(err, request.id));
 };
@@ -156,6 +168,7 @@ export const useOAuthErrors = (app: FastifyInstance) =>
     (err, _request, reply) => {
       reply.status(err.status);
       if (err.status === 401) reply.header('www-authenticate', 'Basic realm="eidgate"');
+      if (err.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
       return reply.header('cache-control', 'no-store').send(oauthErrorBody(err));
     },
     false,

@@ -1,6 +1,7 @@
 // The smallest SQL surface both stores share: parameterised queries and transactions. Everything above
 // this file speaks the same SQL to embedded PGlite and to a PostgreSQL server.
 import pg from 'pg';
+import { asOutage } from './outage.ts';
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 
@@ -64,12 +65,12 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     return { name, text, values };
   };
   const run = async <T>(c: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<T[]> =>
-    (await (params && params.length > 0 ? c.query(prepared(text, params)) : c.query(text))).rows as T[];
+    (await (params && params.length > 0 ? c.query(prepared(text, params)) : c.query(text)).catch(asOutage)).rows as T[];
   const sql: Sql = {
     kind: 'postgres',
     query: (text, params) => run(pool, text, params),
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch(asOutage);
       try {
         await client.query('BEGIN');
         const tx: Sql = {

@@ -28,6 +28,11 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
   app.addSchema(apiErrorSchema);
   app.addSchema(sessionResponseSchema);
   app.addSchema(sessionRequestSchema);
+  // Every answer here can carry identity data (or says why not): no cache may keep it.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header('cache-control', 'no-store');
+    done();
+  });
   app.addHook('onRequest', requirePermission(deps.tokens, 'sessions'));
 
   const accountOf = (request: FastifyRequest<{ Querystring: AccountQuery }>) =>

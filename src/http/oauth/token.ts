@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../domain/accounts.ts';
 import type { KeyRing } from '../../domain/keys.ts';
 import { API_SCOPE, AccessTokens } from '../../domain/tokens.ts';
+import { isStorableText, UNSTORABLE_REASON } from '../../shared/text.ts';
 import { errors } from '../../errors/index.ts';
 import type { ApiClient } from '../../store/index.ts';
 import { useOAuthErrors } from '../errors.ts';
@@ -42,11 +43,16 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const colon = decoded.indexOf(':');
   if (colon < 0) throw errors.invalidClient('Malformed HTTP Basic credentials.');
   const form = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+  let credentials: { id: string; secret: string };
   try {
-    return { id: form(decoded.slice(0, colon)), secret: form(decoded.slice(colon + 1)) };
+    credentials = { id: form(decoded.slice(0, colon)), secret: form(decoded.slice(colon + 1)) };
   } catch {
     throw errors.invalidClient('Malformed HTTP Basic credentials.');
   }
+  if (!isStorableText(credentials.id) || !isStorableText(credentials.secret)) {
+    throw errors.invalidOAuthRequest(`HTTP Basic credentials ${UNSTORABLE_REASON}.`);
+  }
+  return credentials;
 }
 
 /** RFC 6749 §2.3.1: HTTP Basic or client_id/client_secret in the body, and "MUST NOT use more than one". */
