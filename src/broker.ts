@@ -121,7 +121,7 @@ async function createHttp(
   await app.register(healthRoutes, { store });
   await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
   await app.register(oauthMetadataRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
-  await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, urls: s.urls });
+  await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, accounts: s.accounts, urls: s.urls });
   await app.register(methodNotAllowedRoutes);
   await app.register(pageRoutes, {
     journeys: s.journeys,

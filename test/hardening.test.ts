@@ -84,6 +84,17 @@ describe('hardening', () => {
     assert.match(await page.text(), /<h1>/);
   });
 
+  it("a disabled client's access tokens stop working (within the directory cache window, not at their expiry)", async () => {
+    const { client, secret } = await t.broker.accounts.createClient({ accountId: t.accountId });
+    const own = await getToken(t.base, client.clientId, secret);
+    const s = await call(t.base, 'POST', '/auth/rest/sessions', { token: own, body: validSessionRequest() });
+    assert.equal(s.status, 200);
+    await t.broker.accounts.setClientDisabled(client.clientId, true);
+    assertApiError(await call(t.base, 'GET', `/auth/rest/sessions/${s.body.id}`, { token: own }), 401, 'invalid_token');
+    await t.broker.accounts.setClientDisabled(client.clientId, false);
+    assert.equal((await call(t.base, 'GET', `/auth/rest/sessions/${s.body.id}`, { token: own })).status, 200);
+  });
+
   it('every sessions API answer that can carry identity data says Cache-Control: no-store', async () => {
     const created = await call(t.base, 'POST', '/auth/rest/sessions', { token, body: validSessionRequest() });
     const read = await call(t.base, 'GET', `/auth/rest/sessions/${created.body.id}`, { token });

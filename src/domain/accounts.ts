@@ -139,6 +139,12 @@ export class Accounts {
     return c;
   }
 
+  /** Whether an API client exists and is enabled, read through the directory cache (the API's guard). */
+  async isClientActive(clientId: string): Promise<boolean> {
+    const client = await this.#clients.getOrLoad(clientId, () => this.#store.clients.get(clientId));
+    return client !== null && !client.disabled;
+  }
+
   async setClientDisabled(clientId: string, disabled: boolean): Promise<void> {
     this.#clients.delete(clientId);
     if (!(await this.#store.clients.setDisabled(clientId, disabled))) throw errors.notFound(`API client ${clientId} does not exist`);

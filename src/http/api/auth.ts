@@ -22,13 +22,18 @@ export function authOf(request: FastifyRequest): AccessTokenClaims {
   return request.auth;
 }
 
-export function requirePermission(tokens: AccessTokens, permission: string) {
+/**
+ * The guard. `clientActive` is read through the directory cache: a token of a client that was disabled or
+ * deleted stops working within that cache window (DIRECTORY_CACHE_MS), not only at its expiry.
+ */
+export function requirePermission(tokens: AccessTokens, permission: string, clientActive: (clientId: string) => Promise<boolean>) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     if (!header) throw errors.invalidToken('An Authorization: Bearer <access token> header is required.');
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m?.[1]) throw errors.invalidToken('The Authorization header must be "Bearer <access token>".');
     const claims = await tokens.verify(m[1]);
+    if (!(await clientActive(claims.clientId))) throw errors.invalidToken(`The API client ${claims.clientId} is disabled.`);
     if (!claims.permissions.includes(permission)) {
       throw errors.forbidden(`The API client ${claims.clientId} lacks the "${permission}" permission.`);
     }

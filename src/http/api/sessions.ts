@@ -1,6 +1,7 @@
 // The Authentication REST API at Signicat's paths. Thin: authenticate, validate by schema, call the domain,
 // present the session. Errors in this plugin are Signicat's error object.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Accounts } from '../../domain/accounts.ts';
 import type { Sessions } from '../../domain/sessions/sessions.ts';
 import type { AccessTokens } from '../../domain/tokens.ts';
 import { errors } from '../../errors/index.ts';
@@ -22,7 +23,10 @@ import { sessionPresenter } from './session-presenter.ts';
 
 type AccountQuery = { 'signicat-accountId'?: string };
 
-export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sessions; tokens: AccessTokens; urls: Urls }): Promise<void> {
+export async function sessionRoutes(
+  app: FastifyInstance,
+  deps: { sessions: Sessions; tokens: AccessTokens; accounts: Accounts; urls: Urls },
+): Promise<void> {
   useApiErrors(app);
   decorateAuth(app);
   app.addSchema(apiErrorSchema);
@@ -33,7 +37,10 @@ export async function sessionRoutes(app: FastifyInstance, deps: { sessions: Sess
     reply.header('cache-control', 'no-store');
     done();
   });
-  app.addHook('onRequest', requirePermission(deps.tokens, 'sessions'));
+  app.addHook(
+    'onRequest',
+    requirePermission(deps.tokens, 'sessions', (clientId) => deps.accounts.isClientActive(clientId)),
+  );
 
   const accountOf = (request: FastifyRequest<{ Querystring: AccountQuery }>) =>
     deps.sessions.resolveAccount(authOf(request).accountId, request.query['signicat-accountId']);
