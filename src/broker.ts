@@ -14,6 +14,7 @@ import { ProviderConfigs } from './domain/providers/configs.ts';
 import { PROVIDERS } from './domain/providers/registry.ts';
 import { Purger } from './domain/sessions/purge.ts';
 import { Sessions } from './domain/sessions/sessions.ts';
+import { AuthThrottle } from './domain/auth-throttle.ts';
 import { AccessTokens } from './domain/tokens.ts';
 import { resolveEncryptionKey } from './encryption-key.ts';
 import { methodNotAllowedRoutes, sessionRoutes } from './http/api/sessions.ts';
@@ -85,7 +86,8 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
     log,
     settleTimeoutMs: config.providerTimeoutMs + 5000,
   });
-  return { urls, sealer, keys, accounts, tokens, providerConfigs, sessions, purger, journeys };
+  const throttle = new AuthThrottle(store, clock);
+  return { urls, sealer, keys, accounts, tokens, providerConfigs, sessions, purger, journeys, throttle };
 }
 
 type Services = Awaited<ReturnType<typeof createServices>>;
@@ -119,7 +121,7 @@ async function createHttp(
   const app = createApp({ logger: log, trustProxy: config.trustProxy });
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { store });
-  await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
+  await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls, throttle: s.throttle });
   await app.register(oauthMetadataRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
   await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, accounts: s.accounts, urls: s.urls });
   await app.register(methodNotAllowedRoutes);

@@ -177,6 +177,18 @@ describe('store contract', () => {
     clock.advance(-(retention + 601));
   });
 
+  it('purges failure counters an hour after their window and lockout are over, keeping live ones', async () => {
+    const rule = { windowMs: 300_000, limit: 2, lockMs: 300_000 };
+    await store.authFailures.record('client:old', clock.now(), rule);
+    await store.authFailures.record('client:old', clock.now(), rule);
+    clock.advance(7200);
+    await store.authFailures.record('client:new', clock.now(), rule);
+    await new Purger(store, clock, createLogger('silent'), 3600).runOnce();
+    const keys = (await store.sql.query<{ key: string }>('SELECT key FROM auth_failures ORDER BY key')).map((r) => r.key);
+    assert.ok(!keys.includes('client:old') && keys.includes('client:new'), JSON.stringify(keys));
+    clock.advance(-7200);
+  });
+
   it('lets several purgers run at once without errors or double counting', async () => {
     const ids = [];
     for (let i = 0; i < 30; i++) ids.push((await newSession(300)).id);

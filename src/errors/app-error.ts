@@ -19,6 +19,8 @@ export interface ErrorExtras {
   expose?: boolean;
   /** Another status than the code's own (a framework's 4xx that has no code of its own, e.g. 429). */
   status?: number;
+  /** Seconds the caller should wait before trying again: sent as Retry-After. */
+  retryAfter?: number;
 }
 
 export class AppError extends Error {
@@ -32,6 +34,7 @@ export class AppError extends Error {
   readonly invalidParams: InvalidParam[] | undefined;
   /** Whether the description may be shown: client errors yes; a server error shows a generic sentence. */
   readonly expose: boolean;
+  readonly retryAfter: number | undefined;
 
   constructor(code: ErrorCode, description: string, extras: ErrorExtras = {}) {
     super(description, extras.cause === undefined ? undefined : { cause: extras.cause });
@@ -43,6 +46,7 @@ export class AppError extends Error {
     this.detail = extras.detail;
     this.invalidParams = extras.invalidParams;
     this.expose = extras.expose ?? this.status < 500;
+    this.retryAfter = extras.retryAfter;
   }
 }
 
@@ -64,6 +68,7 @@ export const errors = {
   idempotencyConflict: make('idempotency_key_reused'),
   payloadTooLarge: make('payload_too_large'),
   unsupportedMediaType: make('unsupported_media_type'),
+  tooManyRequests: (description: string, retryAfter: number) => new AppError('too_many_requests', description, { retryAfter }),
   unavailable: (description: string, extras?: ErrorExtras) => new AppError('service_unavailable', description, { expose: true, ...extras }),
   internal: make('internal_error'),
   /** RFC 6749 errors of the token endpoint. */

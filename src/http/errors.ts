@@ -149,12 +149,15 @@ function install(app: FastifyInstance, send: Send, notFound: boolean): void {
   }
 }
 
-/** A 503 says when to come back (RFC 9110 §10.2.3). */
-const RETRY_AFTER_SECONDS = '5';
+/** A 429 or 503 says when to come back (RFC 9110 §10.2.3). */
+function retryAfter(err: AppError, reply: FastifyReply): void {
+  const seconds = err.retryAfter ?? (err.status === 503 ? 5 : undefined);
+  if (seconds !== undefined) reply.header('retry-after', String(seconds));
+}
 
 export const sendApiError: Send = (err, request, reply) => {
   reply.status(err.status);
-  if (err.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
+  retryAfter(err, reply);
   if (err.code === 'invalid_token') reply.header('www-authenticate', 'Bearer error="invalid_token"');
   return reply.type('application/json; charset=utf-8').send(apiErrorBody(err, request.id));
 };
@@ -168,7 +171,7 @@ export const useOAuthErrors = (app: FastifyInstance) =>
     (err, _request, reply) => {
       reply.status(err.status);
       if (err.status === 401) reply.header('www-authenticate', 'Basic realm="eidgate"');
-      if (err.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
+      retryAfter(err, reply);
       return reply.header('cache-control', 'no-store').send(oauthErrorBody(err));
     },
     false,

@@ -2,6 +2,7 @@
 // shared SQL surface serves PGlite and PostgreSQL; test/store.test.ts runs the same checks on both. Each
 // module speaks domain types at its boundary and keeps its row type to itself.
 import { accountQueries } from './accounts.ts';
+import { authFailureQueries } from './auth-failures.ts';
 import { clientQueries } from './clients.ts';
 import { idempotencyQueries } from './idempotency.ts';
 import { migrate } from './migrations.ts';
@@ -11,6 +12,7 @@ import { signingKeyQueries } from './signing-keys.ts';
 import { openSql, type Sql, type SqlOptions } from './sql.ts';
 
 export type { Account, DomainKind } from './accounts.ts';
+export type { FailureRule } from './auth-failures.ts';
 export type { ApiClient, ClientSecretRecord, NewSecret } from './clients.ts';
 export type { ProviderConfigRecord } from './provider-configs.ts';
 export type { SessionPatch, SessionRecord, TransitionGuard } from './sessions.ts';
@@ -25,6 +27,7 @@ function queries(sql: Sql) {
     sessions: sessionQueries(sql),
     idempotency: idempotencyQueries(sql),
     providerConfigs: providerConfigQueries(sql),
+    authFailures: authFailureQueries(sql),
   };
 }
 
@@ -38,6 +41,7 @@ export class Store {
   readonly sessions: Queries['sessions'];
   readonly idempotency: Queries['idempotency'];
   readonly providerConfigs: Queries['providerConfigs'];
+  readonly authFailures: Queries['authFailures'];
 
   private constructor(sql: Sql) {
     this.sql = sql;
@@ -48,6 +52,7 @@ export class Store {
     this.sessions = q.sessions;
     this.idempotency = q.idempotency;
     this.providerConfigs = q.providerConfigs;
+    this.authFailures = q.authFailures;
   }
 
   static async open(opts: SqlOptions): Promise<Store> {

@@ -83,6 +83,19 @@ CREATE TABLE provider_configs (
 ALTER TABLE accounts ADD COLUMN request_domains text[] NOT NULL DEFAULT '{}';
 `,
   },
+  {
+    version: 3,
+    name: 'auth failures: counters and lockouts shared by every broker process',
+    sql: `
+CREATE TABLE auth_failures (
+  key text PRIMARY KEY,
+  window_start timestamptz NOT NULL,
+  failures integer NOT NULL,
+  locked_until timestamptz
+);
+CREATE INDEX auth_failures_window ON auth_failures (window_start);
+`,
+  },
 ];
 
 import { LOCKS } from './locks.ts';

@@ -3,6 +3,7 @@
 // are RFC 6749 §5.2 error responses.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../domain/accounts.ts';
+import { type AuthThrottle, throttleKeys } from '../../domain/auth-throttle.ts';
 import type { KeyRing } from '../../domain/keys.ts';
 import { API_SCOPE, AccessTokens } from '../../domain/tokens.ts';
 import { isStorableText, UNSTORABLE_REASON } from '../../shared/text.ts';
@@ -16,6 +17,8 @@ interface Deps {
   tokens: AccessTokens;
   keys: KeyRing;
   urls: Urls;
+  /** Lockout after repeated failures; the metadata routes do not use it. */
+  throttle?: AuthThrottle;
 }
 
 type TokenRequestBody = Record<string, unknown>;
@@ -73,13 +76,28 @@ function readClientCredentials(request: FastifyRequest, body: TokenRequestBody) 
   return { id, secret, method: basic ? 'client_secret_basic' : 'client_secret_post' };
 }
 
-/** RFC 6749 §5.2: every failure is the same invalid_client (401); the reason goes only to the log. */
-async function authenticateClient(accounts: Accounts, request: FastifyRequest, c: { id: string; secret: string; method: string }) {
-  const result = await accounts.authenticate(c.id, c.secret);
+/**
+ * RFC 6749 §5.2: every failure is the same invalid_client (401); the reason goes only to the log. A client
+ * or address locked after repeated failures is refused (429) before its secret is checked, so a right
+ * guess during the lockout does not get through either.
+ */
+async function authenticateClient(deps: Deps, request: FastifyRequest, c: { id: string; secret: string; method: string }) {
+  const keys = throttleKeys(c.id, request.ip);
+  const locked = deps.throttle ? await deps.throttle.retryAfter(keys) : 0;
+  if (locked > 0) {
+    request.log.warn({ clientId: c.id, retryAfter: locked }, 'client authentication refused: locked after repeated failures');
+    throw tooManyFailures(locked);
+  }
+  const result = await deps.accounts.authenticate(c.id, c.secret);
   if (result.ok) return result.client;
   request.log.warn({ clientId: c.id, reason: result.reason, method: c.method }, 'client authentication failed');
+  const lockedNow = deps.throttle ? await deps.throttle.failed(keys) : 0;
+  if (lockedNow > 0) throw tooManyFailures(lockedNow);
   throw errors.invalidClient('Client authentication failed.', { detail: result.reason });
 }
+
+const tooManyFailures = (seconds: number) =>
+  errors.tooManyRequests(`Too many failed authentications for this client or from this address; try again in ${seconds} s.`, seconds);
 
 /** RFC 6749 §4.4.2: grant_type is required, and this server issues only client_credentials. */
 function checkGrantType(body: TokenRequestBody): void {
@@ -137,7 +155,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     { schema: tokenSchema, validatorCompiler: () => () => true },
     async (request, reply) => {
       const body = requireFormBody(request);
-      const client = await authenticateClient(deps.accounts, request, readClientCredentials(request, body));
+      const client = await authenticateClient(deps, request, readClientCredentials(request, body));
       checkGrantType(body);
       const token = await issueToken(deps, request, client, body);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(token);
