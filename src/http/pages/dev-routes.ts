@@ -2,6 +2,7 @@
 // and the session JSON at the end.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Journeys } from '../../domain/journey/journeys.ts';
+import { browserBindingOf } from '../../domain/journey/steps.ts';
 import type { Sessions } from '../../domain/sessions/sessions.ts';
 import { langFromHeader } from '../../pages/i18n.ts';
 import { devLandingPage, devResultPage, notFoundPage } from '../../pages/journey.ts';
@@ -19,6 +20,8 @@ export async function devRoutes(
     devAccountId: string;
     devFormTargets?: string[] | undefined;
     sameOrigin: (request: FastifyRequest) => Promise<void>;
+    /** The browser id from its cookie (the one a journey binds to). */
+    browserOf: (request: FastifyRequest) => string | undefined;
   },
 ): Promise<void> {
   const accountId = deps.devAccountId;
@@ -47,7 +50,11 @@ export async function devRoutes(
 
   app.get<{ Querystring: { sessionId?: string } }>(PATHS.devResult, { schema: { hide: true } }, async (request, reply) => {
     const session = await deps.sessions.find(String(request.query.sessionId ?? ''));
-    if (!session || session.accountId !== accountId) return sendPage(reply, 404, notFoundPage(langOf(request)));
+    // The page shows a national identity number: only to the browser that ran this login (its journey's
+    // binding), never to whoever has the link.
+    const browser = deps.browserOf(request);
+    const ownBrowser = browser !== undefined && session?.browserBinding === browserBindingOf(browser);
+    if (!session || session.accountId !== accountId || !ownBrowser) return sendPage(reply, 404, notFoundPage(langOf(request)));
     return sendPage(reply, 200, devResultPage(langOf(request), JSON.stringify(present(session), null, 2)));
   });
 }

@@ -201,6 +201,6 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
   );
 
   if (deps.devAccountId) {
-    await devRoutes(app, { ...deps, devAccountId: deps.devAccountId, sameOrigin });
+    await devRoutes(app, { ...deps, devAccountId: deps.devAccountId, sameOrigin, browserOf });
   }
 }
