@@ -109,7 +109,7 @@ async function createHttp(
   s: Services,
   dev: { accountId?: string | undefined; formTargets: string[] },
 ) {
-  const app = createApp({ logger: log, trustProxy: config.trustProxy });
+  const app = createApp({ logger: log, trustProxy: config.trustProxy, https: config.publicUrl.startsWith('https:') });
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { store });
   await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });

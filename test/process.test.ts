@@ -134,6 +134,8 @@ describe('npm start', () => {
       ...storeEnv(),
       EIDGATE_ENV: 'production',
       EIDGATE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      PUBLIC_URL: 'https://login.example.test',
+      EIDGATE_ALLOW_EMBEDDED_STORE: 'true',
     });
     try {
       assert.ok(!r.stdout.includes('client_secret'));
