@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { bootstrapDevAccount, type DevCredentials } from './bootstrap.ts';
 import type { Config } from './config.ts';
-import { Sealer } from './crypto.ts';
+import type { Sealer } from './crypto.ts';
 import { Accounts } from './domain/accounts.ts';
+import { openSealer } from './domain/encryption-keys.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { Journeys } from './domain/journey/journeys.ts';
 import { KeyRing } from './domain/keys.ts';
@@ -15,7 +16,7 @@ import { PROVIDERS } from './domain/providers/registry.ts';
 import { Purger } from './domain/sessions/purge.ts';
 import { Sessions } from './domain/sessions/sessions.ts';
 import { AccessTokens } from './domain/tokens.ts';
-import { resolveEncryptionKey } from './encryption-key.ts';
+import { resolveEncryptionKeys } from './encryption-key.ts';
 import { methodNotAllowedRoutes, sessionRoutes } from './http/api/sessions.ts';
 import { createApp } from './http/app.ts';
 import { healthRoutes } from './http/health.ts';
@@ -60,7 +61,8 @@ export interface Broker {
 /** The domain services, wired to one store. */
 async function createServices(config: Config, store: Store, log: Logger, clock: Clock) {
   const urls = urlsFor(config.publicUrl);
-  const sealer = new Sealer(resolveEncryptionKey(config, log));
+  // Stops here (EncryptionKeyMismatch) when the store was sealed with a key that is not configured.
+  const sealer = await openSealer(store, resolveEncryptionKeys(config, log));
   const keys = new KeyRing(store, sealer, clock);
   await keys.init();
   const accounts = new Accounts(store, clock);

@@ -1,6 +1,7 @@
 // `npm start`: the broker (and, in development, the ID-porten simulator) in one process.
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createBroker } from './broker.ts';
+import { type Broker, createBroker } from './broker.ts';
+import { EncryptionKeyMismatch } from './domain/encryption-keys.ts';
 import { PROVIDERS } from './domain/providers/registry.ts';
 import { urlsFor } from './http/paths.ts';
 import { randomBytes } from 'node:crypto';
@@ -43,10 +44,19 @@ if (config.simulator.enabled) {
   });
 }
 
-const broker = await createBroker(config, {
-  bootstrap: true,
-  devProvider: simulator ? { issuer: simulator.issuer, ...devClient } : undefined,
-});
+let broker: Broker;
+try {
+  broker = await createBroker(config, {
+    bootstrap: true,
+    devProvider: simulator ? { issuer: simulator.issuer, ...devClient } : undefined,
+  });
+} catch (e) {
+  // What an operator must fix gets one line and exit code 2; anything else is a defect and keeps its stack.
+  if (!(e instanceof EncryptionKeyMismatch)) throw e;
+  process.stderr.write(`eidgate: ${e.message}\n`);
+  await simulator?.close();
+  process.exit(2);
+}
 const creds = broker.devCredentials;
 try {
   await broker.app.listen({ port: config.port, host: config.host });

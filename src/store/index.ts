@@ -6,6 +6,7 @@ import { clientQueries } from './clients.ts';
 import { idempotencyQueries } from './idempotency.ts';
 import { migrate } from './migrations.ts';
 import { providerConfigQueries } from './provider-configs.ts';
+import { sealedColumnQueries } from './sealed-columns.ts';
 import { sessionQueries } from './sessions.ts';
 import { signingKeyQueries } from './signing-keys.ts';
 import { openSql, type Sql, type SqlOptions } from './sql.ts';
@@ -13,6 +14,7 @@ import { openSql, type Sql, type SqlOptions } from './sql.ts';
 export type { Account, DomainKind } from './accounts.ts';
 export type { ApiClient, ClientSecretRecord, NewSecret } from './clients.ts';
 export type { ProviderConfigRecord } from './provider-configs.ts';
+export { SEALED_COLUMNS, type SealedColumn, type SealedValue } from './sealed-columns.ts';
 export type { SessionPatch, SessionRecord, TransitionGuard } from './sessions.ts';
 export type { NewSigningKey, SigningKeyRecord } from './signing-keys.ts';
 
@@ -24,6 +26,7 @@ function queries(sql: Sql) {
     sessions: sessionQueries(sql),
     idempotency: idempotencyQueries(sql),
     providerConfigs: providerConfigQueries(sql),
+    sealedColumns: sealedColumnQueries(sql),
   };
 }
 
@@ -37,6 +40,7 @@ export class Store {
   readonly sessions: Queries['sessions'];
   readonly idempotency: Queries['idempotency'];
   readonly providerConfigs: Queries['providerConfigs'];
+  readonly sealedColumns: Queries['sealedColumns'];
 
   private constructor(sql: Sql) {
     this.sql = sql;
@@ -47,6 +51,7 @@ export class Store {
     this.sessions = q.sessions;
     this.idempotency = q.idempotency;
     this.providerConfigs = q.providerConfigs;
+    this.sealedColumns = q.sealedColumns;
   }
 
   static async open(opts: SqlOptions): Promise<Store> {
