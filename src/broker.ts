@@ -26,6 +26,7 @@ import { pageRoutes } from './http/pages/routes.ts';
 import { urlsFor } from './http/paths.ts';
 import { createLogger } from './log.ts';
 import { Store } from './store/index.ts';
+import { redactUrl } from './store/sql.ts';
 
 export interface BrokerOptions {
   clock?: Clock;
@@ -132,7 +133,18 @@ async function createHttp(
 export async function createBroker(config: Config, opts: BrokerOptions = {}): Promise<Broker> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: opts.schema });
+  const store = await Store.open({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: opts.schema,
+    // A broker started beside its database (compose, systemd) waits for it, within bounds.
+    connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
+    onConnectRetry: ({ attempt, cause, retryInMs }) =>
+      log.warn(
+        { attempt, cause, retryInMs, databaseUrl: redactUrl(config.databaseUrl ?? '') },
+        'database not reachable yet (DATABASE_URL); retrying',
+      ),
+  });
   try {
     const services = await createServices(config, store, log, clock);
     const devCredentials = opts.bootstrap ? await bootstrapDevelopment(config, store, services, opts.devProvider) : undefined;

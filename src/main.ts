@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { type Broker, createBroker } from './broker.ts';
 import { EncryptionKeyMismatch } from './domain/encryption-keys.ts';
+import { DatabaseUnreachable } from './store/sql.ts';
 import { PROVIDERS } from './domain/providers/registry.ts';
 import { urlsFor } from './http/paths.ts';
 import { randomBytes } from 'node:crypto';
@@ -52,10 +53,10 @@ try {
   });
 } catch (e) {
   // What an operator must fix gets one line and exit code 2; anything else is a defect and keeps its stack.
-  if (!(e instanceof EncryptionKeyMismatch)) throw e;
+  if (!(e instanceof EncryptionKeyMismatch) && !(e instanceof DatabaseUnreachable)) throw e;
   process.stderr.write(`eidgate: ${e.message}\n`);
   await simulator?.close();
-  process.exit(2);
+  process.exit(e instanceof EncryptionKeyMismatch ? 2 : 1);
 }
 const creds = broker.devCredentials;
 try {
