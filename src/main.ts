@@ -5,6 +5,7 @@ import { EncryptionKeyMismatch } from './domain/encryption-keys.ts';
 import { DatabaseUnreachable } from './store/sql.ts';
 import { PROVIDERS } from './domain/providers/registry.ts';
 import { urlsFor } from './http/paths.ts';
+import { developmentBanner, showDevelopmentCredentials } from './dev-banner.ts';
 import { randomBytes } from 'node:crypto';
 import { startSimulator, type RunningSimulator } from './simulator/simulator.ts';
 
@@ -69,24 +70,11 @@ try {
   await Promise.all([broker.close(), simulator?.close()]);
   process.exit(1);
 }
-broker.log.info({ publicUrl: config.publicUrl, store: broker.store.kind, simulator: simulator?.issuer }, 'eidgate is listening');
-
-if (creds) {
-  // Printed to stdout on purpose and never through the logger: log pipelines must not collect secrets.
-  process.stdout.write(
-    `${[
-      '',
-      '  eidgate development account',
-      `    accountId:     ${creds.accountId}`,
-      `    client_id:     ${creds.clientId}`,
-      `    client_secret: ${creds.clientSecret ?? '(shown only when created; set EIDGATE_DEV_CLIENT_SECRET to fix it)'}`,
-      `    token:         curl -s -u '${creds.clientId}:<client_secret>' -d grant_type=client_credentials -d scope=signicat-api ${urls.token}`,
-      `    try a login:   ${config.publicUrl}/`,
-      `    API docs:      ${config.publicUrl}/docs`,
-      '',
-    ].join('\n')}\n`,
-  );
+// Before the "listening" line, so whoever waits for that line finds the credentials in place.
+if (creds && config.env === 'development') {
+  showDevelopmentCredentials(developmentBanner(creds, config.publicUrl, urls), config.dataDir, broker.log);
 }
+broker.log.info({ publicUrl: config.publicUrl, store: broker.store.kind, simulator: simulator?.issuer }, 'eidgate is listening');
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -2,10 +2,10 @@
 // real processes (node src/main.ts), their exit codes and what they write on stdout and stderr.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBroker } from '../src/broker.ts';
@@ -172,5 +172,32 @@ describe('a database that cannot be reached at start', () => {
       proxy.close();
       await dropSchema(schema);
     }
+  });
+});
+
+// util-linux script(1) runs the broker on a pseudo-terminal, as a developer's shell does.
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe('the development banner', () => {
+  it('is shown on the terminal when there is one', { skip: !hasScript && 'needs script(1)' }, async () => {
+    const dir = tempDir();
+    const child = spawn('script', ['-qefc', `${NODE} src/main.ts`, '/dev/null'], {
+      env: { PATH: process.env.PATH, DATA_DIR: dir, SIMULATOR: 'off', PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = once(child, 'exit');
+    let terminal = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        terminal += d;
+        if (terminal.includes('eidgate is listening')) resolve();
+      });
+      exited.then(() => reject(new Error(`exited: ${terminal}`)));
+    });
+    child.kill('SIGTERM');
+    await exited;
+    assert.match(terminal, /eidgate development account/);
+    assert.match(terminal, /client_secret: [\w-]{43}/);
+    assert.ok(!existsSync(join(dir, 'development-credentials.txt')), 'no file when a terminal shows them');
   });
 });
