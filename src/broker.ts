@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { bootstrapDevAccount, type DevCredentials } from './bootstrap.ts';
 import type { Config } from './config.ts';
-import { Sealer } from './crypto.ts';
+import type { Sealer } from './crypto.ts';
 import { Accounts } from './domain/accounts.ts';
+import { openSealer } from './domain/encryption-keys.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { Journeys } from './domain/journey/journeys.ts';
 import { KeyRing } from './domain/keys.ts';
@@ -16,7 +17,7 @@ import { Purger } from './domain/sessions/purge.ts';
 import { Sessions } from './domain/sessions/sessions.ts';
 import { AuthThrottle } from './domain/auth-throttle.ts';
 import { AccessTokens } from './domain/tokens.ts';
-import { resolveEncryptionKey } from './encryption-key.ts';
+import { resolveEncryptionKeys } from './encryption-key.ts';
 import { methodNotAllowedRoutes, sessionRoutes } from './http/api/sessions.ts';
 import { createApp } from './http/app.ts';
 import { healthRoutes } from './http/health.ts';
@@ -26,6 +27,7 @@ import { pageRoutes } from './http/pages/routes.ts';
 import { urlsFor } from './http/paths.ts';
 import { createLogger } from './log.ts';
 import { Store } from './store/index.ts';
+import { redactUrl } from './store/sql.ts';
 
 export interface BrokerOptions {
   clock?: Clock;
@@ -61,7 +63,8 @@ export interface Broker {
 /** The domain services, wired to one store. */
 async function createServices(config: Config, store: Store, log: Logger, clock: Clock) {
   const urls = urlsFor(config.publicUrl);
-  const sealer = new Sealer(resolveEncryptionKey(config, log));
+  // Stops here (EncryptionKeyMismatch) when the store was sealed with a key that is not configured.
+  const sealer = await openSealer(store, resolveEncryptionKeys(config, log));
   const keys = new KeyRing(store, sealer, clock);
   await keys.init();
   const accounts = new Accounts(store, clock);
@@ -118,7 +121,7 @@ async function createHttp(
   s: Services,
   dev: { accountId?: string | undefined; formTargets: string[] },
 ) {
-  const app = createApp({ logger: log, trustProxy: config.trustProxy });
+  const app = createApp({ logger: log, trustProxy: config.trustProxy, https: config.publicUrl.startsWith('https:') });
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { store });
   await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls, throttle: s.throttle });
@@ -139,7 +142,18 @@ async function createHttp(
 export async function createBroker(config: Config, opts: BrokerOptions = {}): Promise<Broker> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: opts.schema });
+  const store = await Store.open({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: opts.schema,
+    // A broker started beside its database (compose, systemd) waits for it, within bounds.
+    connectTimeoutMs: config.databaseConnectTimeoutSeconds * 1000,
+    onConnectRetry: ({ attempt, cause, retryInMs }) =>
+      log.warn(
+        { attempt, cause, retryInMs, databaseUrl: redactUrl(config.databaseUrl ?? '') },
+        'database not reachable yet (DATABASE_URL); retrying',
+      ),
+  });
   try {
     const services = await createServices(config, store, log, clock);
     const devCredentials = opts.bootstrap ? await bootstrapDevelopment(config, store, services, opts.devProvider) : undefined;

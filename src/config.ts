@@ -17,6 +17,12 @@ export interface Config {
   logLevel: string;
   /** 32-byte key (base64) for identity data and signing keys at rest. Generated per data dir in development. */
   encryptionKey: string | undefined;
+  /** Earlier encryption keys, kept for opening what they sealed until `eidgate keys reseal` has run. */
+  oldEncryptionKeys: string[];
+  /** Production on the embedded store: an explicit opt-in (one process, one writer, no scale-out). */
+  allowEmbeddedStore: boolean;
+  /** How long a start waits for an unreachable PostgreSQL before giving up (0: one attempt). */
+  databaseConnectTimeoutSeconds: number;
   sessionRetentionSeconds: number;
   purgeIntervalSeconds: number;
   trustProxy: boolean;
@@ -37,6 +43,9 @@ const KEYS = {
   DATA_DIR: 'dataDir',
   LOG_LEVEL: 'logLevel',
   EIDGATE_ENCRYPTION_KEY: 'encryptionKey',
+  EIDGATE_OLD_ENCRYPTION_KEYS: 'oldEncryptionKeys',
+  EIDGATE_ALLOW_EMBEDDED_STORE: 'allowEmbeddedStore',
+  DATABASE_CONNECT_TIMEOUT_SECONDS: 'databaseConnectTimeoutSeconds',
   SESSION_RETENTION_SECONDS: 'sessionRetentionSeconds',
   PURGE_INTERVAL_SECONDS: 'purgeIntervalSeconds',
   TRUST_PROXY: 'trustProxy',
@@ -137,9 +146,20 @@ function parseConfig(raw: Raw, problems: string[]): Config {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL: must start with postgres:// or postgresql://');
   }
+  const isKey = (k: string) => /^[A-Za-z0-9+/]{43}=?$/.test(k) && Buffer.from(k, 'base64').length === 32;
   const encryptionKey = raw.encryptionKey;
-  if (encryptionKey !== undefined && Buffer.from(encryptionKey, 'base64').length !== 32) {
+  if (encryptionKey !== undefined && !isKey(encryptionKey)) {
     problems.push('EIDGATE_ENCRYPTION_KEY: must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  }
+  const oldEncryptionKeys = (raw.oldEncryptionKeys ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  oldEncryptionKeys.forEach((k, i) => {
+    if (!isKey(k)) problems.push(`EIDGATE_OLD_ENCRYPTION_KEYS: key ${i + 1} must be 32 bytes, base64-encoded`);
+  });
+  if (oldEncryptionKeys.length > 0 && encryptionKey === undefined) {
+    problems.push('EIDGATE_OLD_ENCRYPTION_KEYS: needs EIDGATE_ENCRYPTION_KEY (the key that seals from now on)');
   }
   const providerOverrides: Record<string, ProviderOverride> = {};
   for (const p of PROVIDERS) {
@@ -167,8 +187,25 @@ function parseConfig(raw: Raw, problems: string[]): Config {
   if (env === 'production' && simulatorEnabled) {
     problems.push('SIMULATOR: the ID-porten simulator may not run with EIDGATE_ENV=production');
   }
-  if (env === 'production' && encryptionKey === undefined) {
-    problems.push('EIDGATE_ENCRYPTION_KEY: required with EIDGATE_ENV=production');
+  const allowEmbeddedStore = bool('allowEmbeddedStore', 'EIDGATE_ALLOW_EMBEDDED_STORE', false);
+  if (env === 'production') {
+    // What the README promises for production, enforced: a start that breaks one of these stops here.
+    if (encryptionKey === undefined) problems.push('EIDGATE_ENCRYPTION_KEY: required with EIDGATE_ENV=production');
+    if (!publicUrl.startsWith('https:')) {
+      problems.push(`PUBLIC_URL: must be https with EIDGATE_ENV=production (is ${publicUrl}); TLS may end at your proxy`);
+    }
+    if (databaseUrl === undefined && !allowEmbeddedStore) {
+      problems.push(
+        'DATABASE_URL: required with EIDGATE_ENV=production (or EIDGATE_ALLOW_EMBEDDED_STORE=true for one process on the embedded store)',
+      );
+    }
+    for (const [name, v] of [
+      ['EIDGATE_DEV_ACCOUNT_ID', devAccountId],
+      ['EIDGATE_DEV_CLIENT_ID', raw.devClientId],
+      ['EIDGATE_DEV_CLIENT_SECRET', devSecret],
+    ] as const) {
+      if (v !== undefined) problems.push(`${name}: there is no development account with EIDGATE_ENV=production`);
+    }
   }
 
   const config: Config = {
@@ -180,6 +217,9 @@ function parseConfig(raw: Raw, problems: string[]): Config {
     dataDir: raw.dataDir ?? './.eidgate',
     logLevel: raw.logLevel ?? 'info',
     encryptionKey,
+    oldEncryptionKeys,
+    allowEmbeddedStore,
+    databaseConnectTimeoutSeconds: int('databaseConnectTimeoutSeconds', 'DATABASE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600),
     sessionRetentionSeconds: int('sessionRetentionSeconds', 'SESSION_RETENTION_SECONDS', 3 * 86400, 60, 365 * 86400),
     purgeIntervalSeconds: int('purgeIntervalSeconds', 'PURGE_INTERVAL_SECONDS', 300, 1, 86400),
     trustProxy: bool('trustProxy', 'TRUST_PROXY', false),

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import type { EncryptionKeys } from './domain/encryption-keys.ts';
 
 export function resolveEncryptionKey(config: Config, log: Logger): string {
   if (config.encryptionKey) return config.encryptionKey;
@@ -19,4 +20,9 @@ export function resolveEncryptionKey(config: Config, log: Logger): string {
   }
   log.warn('EIDGATE_ENCRYPTION_KEY is not set: using the fixed development key. Never do this with real identity data.');
   return createHash('sha256').update('eidgate development key, not secret').digest('base64');
+}
+
+/** The key that seals (as above) and the old keys that still open, for a rotation in progress. */
+export function resolveEncryptionKeys(config: Config, log: Logger): EncryptionKeys {
+  return { current: resolveEncryptionKey(config, log), old: config.oldEncryptionKeys };
 }

@@ -1,8 +1,11 @@
 // `npm start`: the broker (and, in development, the ID-porten simulator) in one process.
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createBroker } from './broker.ts';
+import { type Broker, createBroker } from './broker.ts';
+import { EncryptionKeyMismatch } from './domain/encryption-keys.ts';
+import { DatabaseUnreachable } from './store/sql.ts';
 import { PROVIDERS } from './domain/providers/registry.ts';
 import { urlsFor } from './http/paths.ts';
+import { developmentBanner, showDevelopmentCredentials } from './dev-banner.ts';
 import { randomBytes } from 'node:crypto';
 import { startSimulator, type RunningSimulator } from './simulator/simulator.ts';
 
@@ -43,10 +46,19 @@ if (config.simulator.enabled) {
   });
 }
 
-const broker = await createBroker(config, {
-  bootstrap: true,
-  devProvider: simulator ? { issuer: simulator.issuer, ...devClient } : undefined,
-});
+let broker: Broker;
+try {
+  broker = await createBroker(config, {
+    bootstrap: true,
+    devProvider: simulator ? { issuer: simulator.issuer, ...devClient } : undefined,
+  });
+} catch (e) {
+  // What an operator must fix gets one line and exit code 2; anything else is a defect and keeps its stack.
+  if (!(e instanceof EncryptionKeyMismatch) && !(e instanceof DatabaseUnreachable)) throw e;
+  process.stderr.write(`eidgate: ${e.message}\n`);
+  await simulator?.close();
+  process.exit(e instanceof EncryptionKeyMismatch ? 2 : 1);
+}
 const creds = broker.devCredentials;
 try {
   await broker.app.listen({ port: config.port, host: config.host });
@@ -58,24 +70,11 @@ try {
   await Promise.all([broker.close(), simulator?.close()]);
   process.exit(1);
 }
-broker.log.info({ publicUrl: config.publicUrl, store: broker.store.kind, simulator: simulator?.issuer }, 'eidgate is listening');
-
-if (creds) {
-  // Printed to stdout on purpose and never through the logger: log pipelines must not collect secrets.
-  process.stdout.write(
-    `${[
-      '',
-      '  eidgate development account',
-      `    accountId:     ${creds.accountId}`,
-      `    client_id:     ${creds.clientId}`,
-      `    client_secret: ${creds.clientSecret ?? '(shown only when created; set EIDGATE_DEV_CLIENT_SECRET to fix it)'}`,
-      `    token:         curl -s -u '${creds.clientId}:<client_secret>' -d grant_type=client_credentials -d scope=signicat-api ${urls.token}`,
-      `    try a login:   ${config.publicUrl}/`,
-      `    API docs:      ${config.publicUrl}/docs`,
-      '',
-    ].join('\n')}\n`,
-  );
+// Before the "listening" line, so whoever waits for that line finds the credentials in place.
+if (creds && config.env === 'development') {
+  showDevelopmentCredentials(developmentBanner(creds, config.publicUrl, urls), config.dataDir, broker.log);
 }
+broker.log.info({ publicUrl: config.publicUrl, store: broker.store.kind, simulator: simulator?.issuer }, 'eidgate is listening');
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

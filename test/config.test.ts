@@ -54,7 +54,81 @@ describe('configuration', () => {
     assert.ok(problems({ EIDGATE_ENV: 'production' }).some((m) => m.startsWith('EIDGATE_ENCRYPTION_KEY')));
     const key = Buffer.alloc(32, 1).toString('base64');
     assert.ok(problems({ EIDGATE_ENV: 'production', EIDGATE_ENCRYPTION_KEY: key, SIMULATOR: 'on' }).some((m) => m.startsWith('SIMULATOR')));
-    assert.equal(loadConfig({ EIDGATE_ENV: 'production', EIDGATE_ENCRYPTION_KEY: key }).simulator.enabled, false);
+    const prod = {
+      EIDGATE_ENV: 'production',
+      EIDGATE_ENCRYPTION_KEY: key,
+      PUBLIC_URL: 'https://x.example',
+      DATABASE_URL: 'postgres://db/x',
+    };
+    assert.equal(loadConfig(prod).simulator.enabled, false);
+  });
+
+  describe('production mode', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const prod = {
+      EIDGATE_ENV: 'production',
+      EIDGATE_ENCRYPTION_KEY: key,
+      PUBLIC_URL: 'https://login.example.no',
+      DATABASE_URL: 'postgres://eidgate@db:5432/eidgate',
+    };
+
+    it('starts with an https PUBLIC_URL, DATABASE_URL and a key, simulator and development account off', () => {
+      const c = loadConfig(prod);
+      assert.equal(c.simulator.enabled, false);
+      assert.deepEqual(c.dev, { accountId: undefined, clientId: undefined, clientSecret: undefined });
+    });
+
+    it('refuses an http PUBLIC_URL, also the default one', () => {
+      assert.ok(problems({ ...prod, PUBLIC_URL: 'http://login.example.no' }).some((m) => m.startsWith('PUBLIC_URL: must be https')));
+      const { PUBLIC_URL: _u, ...noUrl } = prod;
+      assert.ok(problems(noUrl).some((m) => m.startsWith('PUBLIC_URL: must be https')));
+    });
+
+    it('refuses the embedded store unless EIDGATE_ALLOW_EMBEDDED_STORE opts in', () => {
+      const { DATABASE_URL: _d, ...embedded } = prod;
+      assert.ok(problems(embedded).some((m) => m.startsWith('DATABASE_URL: required') && m.includes('EIDGATE_ALLOW_EMBEDDED_STORE')));
+      assert.equal(loadConfig({ ...embedded, EIDGATE_ALLOW_EMBEDDED_STORE: 'true' }).databaseUrl, undefined);
+      assert.ok(
+        problems({ ...embedded, EIDGATE_ALLOW_EMBEDDED_STORE: 'maybe' }).some((m) => m.startsWith('EIDGATE_ALLOW_EMBEDDED_STORE:')),
+      );
+    });
+
+    it('refuses development credentials instead of ignoring them', () => {
+      for (const name of ['EIDGATE_DEV_ACCOUNT_ID', 'EIDGATE_DEV_CLIENT_ID']) {
+        const value = name === 'EIDGATE_DEV_ACCOUNT_ID' ? 'a-dev-fixed' : 'dev-client';
+        assert.ok(problems({ ...prod, [name]: value }).some((m) => m.startsWith(`${name}: there is no development account`)));
+      }
+    });
+
+    it('names every missing piece at once', () => {
+      const p = problems({ EIDGATE_ENV: 'production' });
+      for (const name of ['EIDGATE_ENCRYPTION_KEY', 'PUBLIC_URL', 'DATABASE_URL']) {
+        assert.ok(
+          p.some((m) => m.startsWith(`${name}:`)),
+          `${name} in ${p}`,
+        );
+      }
+    });
+  });
+
+  it('reads old encryption keys for rotation, each checked', () => {
+    const a = Buffer.alloc(32, 2).toString('base64');
+    const b = Buffer.alloc(32, 3).toString('base64');
+    const current = Buffer.alloc(32, 4).toString('base64');
+    assert.deepEqual(loadConfig({ EIDGATE_ENCRYPTION_KEY: current, EIDGATE_OLD_ENCRYPTION_KEYS: `${a}, ${b}` }).oldEncryptionKeys, [a, b]);
+    assert.deepEqual(loadConfig({}).oldEncryptionKeys, []);
+    assert.ok(
+      problems({ EIDGATE_ENCRYPTION_KEY: current, EIDGATE_OLD_ENCRYPTION_KEYS: `${a},nope` }).some((m) =>
+        m.startsWith('EIDGATE_OLD_ENCRYPTION_KEYS: key 2'),
+      ),
+    );
+    assert.ok(problems({ EIDGATE_OLD_ENCRYPTION_KEYS: a }).some((m) => m.includes('needs EIDGATE_ENCRYPTION_KEY')));
+  });
+
+  it('bounds the wait for the database at start', () => {
+    assert.equal(loadConfig({}).databaseConnectTimeoutSeconds, 30);
+    assert.equal(loadConfig({ DATABASE_CONNECT_TIMEOUT_SECONDS: '0' }).databaseConnectTimeoutSeconds, 0);
+    assert.ok(problems({ DATABASE_CONNECT_TIMEOUT_SECONDS: 'soon' }).some((m) => m.startsWith('DATABASE_CONNECT_TIMEOUT_SECONDS:')));
   });
 
   it('refuses a short fixed development secret', () => {

@@ -3,7 +3,7 @@ import { PROVIDER_IDS } from '../src/domain/providers/registry.ts';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -19,17 +19,24 @@ after(async () => {
 
 /** Environment for a fresh store: a new data dir, or a new schema on the server. */
 function storeEnv(): Record<string, string> {
+  // A data dir in both cases: without a terminal the development credentials are written there.
+  const dir = mkdtempSync(join(tmpdir(), 'eidgate-proc-'));
+  dirs.push(dir);
   if (DATABASE_URL) {
     const schema = newSchema();
     schemas.push(schema);
     const u = new URL(DATABASE_URL);
     u.searchParams.set('options', `-c search_path=${schema}`);
-    return { DATABASE_URL: u.toString(), EIDGATE_TEST_SCHEMA: schema };
+    return { DATABASE_URL: u.toString(), EIDGATE_TEST_SCHEMA: schema, DATA_DIR: dir };
   }
-  const dir = mkdtempSync(join(tmpdir(), 'eidgate-proc-'));
-  dirs.push(dir);
   return { DATA_DIR: dir };
 }
+
+/** What the development banner says: with no terminal attached (as here) it is in a file in DATA_DIR. */
+const banner = (env: Record<string, string>) => {
+  const file = join(env.DATA_DIR ?? '', 'development-credentials.txt');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+};
 
 async function ensureSchema(env: Record<string, string>) {
   if (!env.EIDGATE_TEST_SCHEMA) return;
@@ -82,12 +89,15 @@ describe('npm start', () => {
   it('brings the broker up, prints development credentials that work, and stops cleanly on SIGTERM', async () => {
     // No simulator here: ID-porten is configured for every account through the IDPORTEN_* overrides.
     const idporten = { IDPORTEN_ISSUER: 'http://127.0.0.1:9', IDPORTEN_CLIENT_ID: 'x', IDPORTEN_CLIENT_SECRET: 'y' };
-    const r = await startProcess({ ...storeEnv(), ...idporten });
+    const env: Record<string, string> = { ...storeEnv(), ...idporten };
+    const r = await startProcess(env);
     const base = `http://127.0.0.1:${r.port}`;
     try {
-      const accountId = field(r.stdout, 'accountId')!;
-      const clientId = field(r.stdout, 'client_id')!;
-      const secret = field(r.stdout, 'client_secret')!;
+      const creds = banner(env);
+      assert.equal(statSync(join(env.DATA_DIR ?? '', 'development-credentials.txt')).mode & 0o777, 0o600);
+      const accountId = field(creds, 'accountId')!;
+      const clientId = field(creds, 'client_id')!;
+      const secret = field(creds, 'client_secret')!;
       assert.match(accountId, /^a-/);
       const token = await getToken(base, clientId, secret);
       const created = await call(base, 'POST', '/auth/rest/sessions', { token, body: validSessionRequest() });
@@ -97,11 +107,14 @@ describe('npm start', () => {
       assert.equal((await call(base, 'GET', '/readyz')).status, 200);
       const metrics = await fetch(`${base}/metrics`).then((x) => x.text());
       assert.match(metrics, /eidgate_http_request_duration_seconds_count\{method="POST",route="\/auth\/rest\/sessions",status="200"\} 1/);
-      // Logs are JSON with a trace id, and carry neither the secret nor the token.
-      const logLines = r.stdout.split('\n').filter((l) => l.startsWith('{'));
-      assert.ok(logLines.length > 0 && logLines.every((l) => JSON.parse(l)));
+      // stdout is the JSON log stream: every line JSON (no banner in it), with a trace id, and neither the
+      // secret nor the token on stdout or stderr.
+      const logLines = r.stdout.split('\n').filter(Boolean);
+      assert.ok(logLines.length > 0);
+      for (const l of logLines) assert.doesNotThrow(() => JSON.parse(l), `not a JSON log line: ${l}`);
       assert.ok(logLines.some((l) => JSON.parse(l).reqId));
-      const logs = logLines.join('\n');
+      assert.ok(logLines.some((l) => JSON.parse(l).msg?.startsWith('development credentials written to a file')));
+      const logs = `${r.stdout}\n${r.stderr}`;
       assert.ok(!logs.includes(secret), 'no secret in logs');
       assert.ok(!logs.includes(token), 'no token in logs');
     } finally {
@@ -119,8 +132,8 @@ describe('npm start', () => {
     for (let i = 0; i < 2; i++) {
       const r = await startProcess(env);
       try {
-        assert.equal(field(r.stdout, 'accountId'), 'a-dev-fixed');
-        assert.equal(field(r.stdout, 'client_id'), 'dev-client-fixed');
+        assert.equal(field(banner(env), 'accountId'), 'a-dev-fixed');
+        assert.equal(field(banner(env), 'client_id'), 'dev-client-fixed');
         const token = await getToken(`http://127.0.0.1:${r.port}`, 'dev-client-fixed', env.EIDGATE_DEV_CLIENT_SECRET);
         assert.ok(token);
       } finally {
@@ -130,14 +143,19 @@ describe('npm start', () => {
   });
 
   it('bootstraps and prints nothing in production', async () => {
-    const r = await startProcess({
+    const env = {
       ...storeEnv(),
       EIDGATE_ENV: 'production',
       EIDGATE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    });
+      PUBLIC_URL: 'https://login.example.test',
+      EIDGATE_ALLOW_EMBEDDED_STORE: 'true',
+    };
+    const r = await startProcess(env);
     try {
-      assert.ok(!r.stdout.includes('client_secret'));
-      assert.ok(!r.stdout.includes('development account'));
+      for (const out of [r.stdout, r.stderr, banner(env)]) {
+        assert.ok(!out.includes('client_secret'));
+        assert.ok(!out.includes('development account'));
+      }
     } finally {
       await stop(r);
     }

@@ -3,6 +3,7 @@
 import type { Sealer } from '../crypto.ts';
 import type { Accounts } from '../domain/accounts.ts';
 import { systemClock } from '../domain/clock.ts';
+import { resealStore } from '../domain/encryption-keys.ts';
 import { KeyRing } from '../domain/keys.ts';
 import { ProviderConfigs } from '../domain/providers/configs.ts';
 import type { Store } from '../store/index.ts';
@@ -172,6 +173,24 @@ export const COMMANDS: Record<string, Command> = {
         () =>
           `new signing key ${r.kid}; retired ${r.retired.join(', ') || 'none'}; deleted ${r.deleted} old key(s). Running brokers pick it up within 30 s.`,
       );
+    },
+  },
+  'keys reseal': {
+    args: 0,
+    async run({ store, sealer, out }) {
+      const report = await resealStore(store, sealer());
+      const rows = Object.entries(report);
+      out(report, () =>
+        rows
+          .map(
+            ([column, c]) =>
+              `${column}: ${c.resealed} re-sealed of ${c.scanned}${c.unreadable ? `, ${c.unreadable} opened by no key` : ''}`,
+          )
+          .join('\n'),
+      );
+      const unreadable = rows.reduce((n, [, c]) => n + c.unreadable, 0);
+      if (unreadable > 0)
+        throw new Error(`${unreadable} sealed value(s) open with no configured key and were left as they are; keep the old keys`);
     },
   },
   'providers list': {

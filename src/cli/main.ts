@@ -27,6 +27,7 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
   eidgate secrets add CLIENT_ID
   eidgate secrets revoke CLIENT_ID SECRET_ID
   eidgate keys list | keys rotate
+  eidgate keys reseal                   (after an EIDGATE_ENCRYPTION_KEY rotation: re-seal everything with the new key)
   eidgate providers list ACCOUNT_ID
   eidgate providers set ACCOUNT_ID PROVIDER --issuer URL --client-id ID [--client-secret S | --private-key-file F]
                         [--client-auth client_secret_basic|client_secret_post|private_key_jwt] [--par on|off]
@@ -82,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
       values,
       store,
       accounts: new Accounts(store, systemClock),
-      sealer: () => new Sealer(resolveEncryptionKey(config, log)),
+      sealer: () => new Sealer(resolveEncryptionKey(config, log), { oldKeys: config.oldEncryptionKeys }),
       out: (value, human) => process.stdout.write(values.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`),
     };
     await command.run(ctx, (i) => args[i] ?? '');

@@ -19,6 +19,8 @@ export interface AppOptions {
   logger: Logger;
   trustProxy: boolean;
   bodyLimit?: number;
+  /** PUBLIC_URL is https: browsers are told to use nothing else (HSTS). */
+  https?: boolean;
 }
 
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -28,6 +30,9 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
 };
+
+/** Sent on every response when PUBLIC_URL is https, so a browser never falls back to plain http. */
+export const HSTS = { 'strict-transport-security': 'max-age=31536000; includeSubDomains' };
 
 /** One access line per request (Fastify writes two: incoming and completed), with the request in it. */
 class AccessLog extends LogController {
@@ -85,11 +90,12 @@ export function createApp(opts: AppOptions): FastifyInstance {
     return parseJson(req, String(body), done);
   });
 
+  const headers = opts.https ? { ...SECURITY_HEADERS, ...HSTS } : SECURITY_HEADERS;
   const duration = registerMetrics(app);
   // Callback-style hooks: they run on every request, and async hooks cost a promise each (seen in the token
   // endpoint's profile). Headers are set up front so a route (or the error handler) may still override them.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
+    reply.headers(headers);
     reply.header('x-trace-id', request.id);
     done();
   });

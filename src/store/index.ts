@@ -7,6 +7,7 @@ import { clientQueries } from './clients.ts';
 import { idempotencyQueries } from './idempotency.ts';
 import { migrate } from './migrations.ts';
 import { providerConfigQueries } from './provider-configs.ts';
+import { sealedColumnQueries } from './sealed-columns.ts';
 import { sessionQueries } from './sessions.ts';
 import { signingKeyQueries } from './signing-keys.ts';
 import { openSql, type Sql, type SqlOptions } from './sql.ts';
@@ -15,6 +16,7 @@ export type { Account, DomainKind } from './accounts.ts';
 export type { FailureRule } from './auth-failures.ts';
 export type { ApiClient, ClientSecretRecord, NewSecret } from './clients.ts';
 export type { ProviderConfigRecord } from './provider-configs.ts';
+export { SEALED_COLUMNS, type SealedColumn, type SealedValue } from './sealed-columns.ts';
 export type { SessionPatch, SessionRecord, TransitionGuard } from './sessions.ts';
 export { CLAIMED_PREFIX } from './sessions.ts';
 export type { NewSigningKey, SigningKeyRecord } from './signing-keys.ts';
@@ -28,6 +30,7 @@ function queries(sql: Sql) {
     idempotency: idempotencyQueries(sql),
     providerConfigs: providerConfigQueries(sql),
     authFailures: authFailureQueries(sql),
+    sealedColumns: sealedColumnQueries(sql),
   };
 }
 
@@ -42,6 +45,7 @@ export class Store {
   readonly idempotency: Queries['idempotency'];
   readonly providerConfigs: Queries['providerConfigs'];
   readonly authFailures: Queries['authFailures'];
+  readonly sealedColumns: Queries['sealedColumns'];
 
   private constructor(sql: Sql) {
     this.sql = sql;
@@ -53,6 +57,7 @@ export class Store {
     this.idempotency = q.idempotency;
     this.providerConfigs = q.providerConfigs;
     this.authFailures = q.authFailures;
+    this.sealedColumns = q.sealedColumns;
   }
 
   static async open(opts: SqlOptions): Promise<Store> {

@@ -85,6 +85,17 @@ ALTER TABLE accounts ADD COLUMN request_domains text[] NOT NULL DEFAULT '{}';
   },
   {
     version: 3,
+    name: 'encryption key check: the pseudonym key, sealed with the encryption key (wrong-key detection, rotation)',
+    sql: `
+CREATE TABLE encryption_key_check (
+  id integer PRIMARY KEY CHECK (id = 1),
+  pseudonym_key_enc text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+  {
+    version: 4,
     name: 'auth failures: counters and lockouts shared by every broker process',
     sql: `
 CREATE TABLE auth_failures (

@@ -21,11 +21,98 @@ export interface SqlOptions {
   /** Search path (created when missing); lets tests share one server without sharing tables. */
   schema?: string;
   poolSize?: number;
+  /** How long to keep trying a PostgreSQL server that cannot be reached yet (default 0: one attempt). */
+  connectTimeoutMs?: number;
+  /** Told about each failed attempt that will be retried. */
+  onConnectRetry?: (retry: ConnectRetry) => void;
+}
+
+export interface ConnectRetry {
+  attempt: number;
+  /** The reason, one line, with the password taken out. */
+  cause: string;
+  retryInMs: number;
 }
 
 export async function openSql(opts: SqlOptions): Promise<Sql> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.schema, opts.poolSize ?? 10);
+  if (opts.databaseUrl) {
+    await waitForPostgres(opts.databaseUrl, opts.connectTimeoutMs ?? 0, opts.onConnectRetry);
+    return openPostgres(opts.databaseUrl, opts.schema, opts.poolSize ?? 10);
+  }
   return openPglite(opts.dataDir ?? 'memory://');
+}
+
+/** DATABASE_URL cannot be used: the server is not reachable (in time), or it refused us. One line, password redacted. */
+export class DatabaseUnreachable extends Error {
+  constructor(url: string, cause: string, waited: string) {
+    super(`cannot reach the database at DATABASE_URL=${redactUrl(url)}: ${cause}${waited}`);
+  }
+}
+
+/** The URL with its password replaced, so a message or a log line can name it. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+// Reasons that a server coming up (compose, systemd, a failover) gives; anything else (a wrong password, a
+// database that does not exist) will not change by waiting.
+const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const TRANSIENT_SQLSTATE = new Set(['57P03', '53300', '57P01']); // starting up / too many connections / shutting down
+
+function describeConnectError(e: unknown, url: string): { cause: string; transient: boolean } {
+  const err = e as { code?: string; message?: string; errors?: { message?: string }[] };
+  // Node reports a refused host with several addresses (localhost: ::1 and 127.0.0.1) as an AggregateError
+  // with an empty message.
+  const text = err.message || err.errors?.map((x) => x.message).join('; ') || String(err.code ?? e);
+  const password = (() => {
+    try {
+      return decodeURIComponent(new URL(url).password);
+    } catch {
+      return '';
+    }
+  })();
+  const cause = (password ? text.split(password).join('***') : text).replace(/\s+/g, ' ').trim();
+  const code = err.code ?? '';
+  const transient = TRANSIENT.has(code) || TRANSIENT_SQLSTATE.has(code) || /timeout|terminated unexpectedly/i.test(text);
+  return { cause, transient };
+}
+
+/**
+ * Connects once to see the server answer, retrying transient failures with backoff (0.25 s doubling to 5 s)
+ * until `timeoutMs` has passed; then, or at once for a failure that waiting cannot fix, DatabaseUnreachable.
+ */
+export async function waitForPostgres(url: string, timeoutMs: number, onRetry?: (r: ConnectRetry) => void): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (e) {
+      await client.end().catch(() => {});
+      const { cause, transient } = describeConnectError(e, url);
+      const left = deadline - Date.now();
+      if (!transient) throw new DatabaseUnreachable(url, cause, '');
+      if (left <= 0) {
+        throw new DatabaseUnreachable(
+          url,
+          cause,
+          timeoutMs > 0 ? ` (gave up after ${Math.round(timeoutMs / 1000)} s, ${attempt} attempts)` : '',
+        );
+      }
+      const retryInMs = Math.min(250 * 2 ** (attempt - 1), 5000, left);
+      onRetry?.({ attempt, cause, retryInMs });
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+    }
+  }
 }
 
 async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Sql> {
