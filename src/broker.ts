@@ -19,6 +19,8 @@ import { AuthThrottle } from './domain/auth-throttle.ts';
 import { AccessTokens } from './domain/tokens.ts';
 import { resolveEncryptionKeys } from './encryption-key.ts';
 import { methodNotAllowedRoutes, sessionRoutes } from './http/api/sessions.ts';
+import { newAdminToken } from './admin/endpoint.ts';
+import { adminDisabledRoutes, adminRoutes } from './http/admin/routes.ts';
 import { createApp } from './http/app.ts';
 import { healthRoutes } from './http/health.ts';
 import { oauthMetadataRoutes, tokenRoutes } from './http/oauth/token.ts';
@@ -55,6 +57,11 @@ export interface Broker {
   providerConfigs: ProviderConfigs;
   journeys: Journeys;
   devCredentials: DevCredentials | undefined;
+  /**
+   * On the embedded store (a data directory on disk): the admin token made at this start, which the
+   * process publishes for the local CLI (src/admin/endpoint.ts). PGlite has one writer: this broker.
+   */
+  localAdminToken: string | undefined;
   log: Logger;
   clock: Clock;
   close(): Promise<void>;
@@ -120,6 +127,7 @@ async function createHttp(
   store: Store,
   s: Services,
   dev: { accountId?: string | undefined; formTargets: string[] },
+  localAdminToken: string | undefined,
 ) {
   const app = createApp({ logger: log, trustProxy: config.trustProxy, https: config.publicUrl.startsWith('https:') });
   await registerOpenApi(app, config.publicUrl);
@@ -128,6 +136,12 @@ async function createHttp(
   await app.register(oauthMetadataRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
   await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, accounts: s.accounts, urls: s.urls });
   await app.register(methodNotAllowedRoutes);
+  const adminTokens = [config.adminToken, localAdminToken].filter((t): t is string => t !== undefined);
+  if (adminTokens.length > 0) {
+    await app.register(adminRoutes, { store, accounts: s.accounts, sealer: s.sealer, throttle: s.throttle, tokens: adminTokens });
+  } else {
+    await app.register(adminDisabledRoutes);
+  }
   await app.register(pageRoutes, {
     journeys: s.journeys,
     sessions: s.sessions,
@@ -157,10 +171,15 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
   try {
     const services = await createServices(config, store, log, clock);
     const devCredentials = opts.bootstrap ? await bootstrapDevelopment(config, store, services, opts.devProvider) : undefined;
-    const app = await createHttp(config, log, store, services, {
-      accountId: devCredentials?.accountId,
-      formTargets: opts.devProvider ? [new URL(opts.devProvider.issuer).origin] : [],
-    });
+    const localAdminToken = store.kind === 'pglite' && config.dataDir !== 'memory://' ? newAdminToken() : undefined;
+    const app = await createHttp(
+      config,
+      log,
+      store,
+      services,
+      { accountId: devCredentials?.accountId, formTargets: opts.devProvider ? [new URL(opts.devProvider.issuer).origin] : [] },
+      localAdminToken,
+    );
     await app.ready();
     const { purger } = services;
     if (opts.purge !== false) purger.start(config.purgeIntervalSeconds);
@@ -171,6 +190,7 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
       app,
       store,
       devCredentials,
+      localAdminToken,
       log,
       clock,
       async close() {

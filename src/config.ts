@@ -31,6 +31,8 @@ export interface Config {
   /** Per provider id, the `<PREFIX>_*` overrides that were set (see the provider registry). */
   providerOverrides: Record<string, ProviderOverride>;
   providerTimeoutMs: number;
+  /** Opens the admin API (Authorization: Bearer); without it the admin API is off, except for the local CLI. */
+  adminToken: string | undefined;
 }
 
 /** Every key a deployment may set: environment name, config-file key, parser. */
@@ -55,6 +57,7 @@ const KEYS = {
   EIDGATE_DEV_CLIENT_ID: 'devClientId',
   EIDGATE_DEV_CLIENT_SECRET: 'devClientSecret',
   PROVIDER_TIMEOUT_MS: 'providerTimeoutMs',
+  EIDGATE_ADMIN_TOKEN: 'adminToken',
 } as const;
 
 /** Every registered provider's overrides: IDPORTEN_ISSUER → idportenIssuer, and so on. */
@@ -183,6 +186,10 @@ function parseConfig(raw: Raw, problems: string[]): Config {
   if (devAccountId !== undefined && !/^a-[A-Za-z0-9-]{4,60}$/.test(devAccountId)) {
     problems.push('EIDGATE_DEV_ACCOUNT_ID: must look like a-xxxx (a- then letters, digits or dashes)');
   }
+  const adminToken = raw.adminToken;
+  if (adminToken !== undefined && adminToken.length < 32) {
+    problems.push('EIDGATE_ADMIN_TOKEN: must be at least 32 characters (openssl rand -base64 32)');
+  }
   const simulatorEnabled = bool('simulator', 'SIMULATOR', env === 'development');
   if (env === 'production' && simulatorEnabled) {
     problems.push('SIMULATOR: the ID-porten simulator may not run with EIDGATE_ENV=production');
@@ -227,6 +234,7 @@ function parseConfig(raw: Raw, problems: string[]): Config {
     dev: { accountId: devAccountId, clientId: raw.devClientId, clientSecret: devSecret },
     providerOverrides,
     providerTimeoutMs: int('providerTimeoutMs', 'PROVIDER_TIMEOUT_MS', 10000, 100, 120000),
+    adminToken,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,6 +1,7 @@
 // `npm start`: the broker (and, in development, the ID-porten simulator) in one process.
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { type Broker, createBroker } from './broker.ts';
+import { publishEndpoint, withdrawEndpoint } from './admin/endpoint.ts';
 import { EncryptionKeyMismatch } from './domain/encryption-keys.ts';
 import { DatabaseUnreachable } from './store/sql.ts';
 import { PROVIDERS } from './domain/providers/registry.ts';
@@ -74,6 +75,17 @@ try {
 if (creds && config.env === 'development') {
   showDevelopmentCredentials(developmentBanner(creds, config.publicUrl, urls), config.dataDir, broker.log);
 }
+// On the embedded store the CLI must go through this process (one writer): tell it where and how.
+if (broker.localAdminToken) {
+  const address = broker.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  publishEndpoint(config.dataDir, {
+    pid: process.pid,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    token: broker.localAdminToken,
+  });
+}
 broker.log.info({ publicUrl: config.publicUrl, store: broker.store.kind, simulator: simulator?.issuer }, 'eidgate is listening');
 
 let stopping = false;
@@ -83,6 +95,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     broker.log.info({ signal }, 'shutting down: finishing in-flight requests');
     // Fastify stops accepting, lets in-flight requests finish, then the store closes.
+    if (broker.localAdminToken) withdrawEndpoint(config.dataDir);
     Promise.all([broker.close(), simulator?.close()])
       .then(() => process.exit(0))
       .catch((err) => {

@@ -3,7 +3,7 @@ import { PROVIDER_IDS } from '../src/domain/providers/registry.ts';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -266,5 +266,67 @@ describe('eidgate CLI', () => {
     const badDomain = cli('accounts', 'create', '--name', 'x', '--callback-domain', 'https://not a host/');
     assert.equal(badDomain.status, 1);
     for (const r of [unknownAccount, usage, badFlag, badDomain]) assert.ok(!r.stderr.includes('    at '), r.stderr);
+  });
+});
+
+describe('the CLI beside a running broker on the embedded store', { skip: DATABASE_URL !== undefined && 'embedded store only' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eidgate-admin-'));
+  dirs.push(dir);
+  const env = { DATA_DIR: dir };
+  const cli = (...args: string[]) =>
+    spawnSync(NODE, ['src/cli/main.ts', ...args], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+
+  it('sends its writes to the broker, so they are seen at once and survive the broker restart', async () => {
+    const first = await startProcess(env);
+    let account: { id: string };
+    let rotated: { kid: string };
+    try {
+      const created = cli('accounts', 'create', '--name', 'Beside', '--callback-domain', 'beside.example', '--json');
+      assert.equal(created.status, 0, created.stderr);
+      account = JSON.parse(created.stdout);
+      const rotate = cli('keys', 'rotate', '--json');
+      assert.equal(rotate.status, 0, rotate.stderr);
+      rotated = JSON.parse(rotate.stdout);
+      // The broker itself has the account now: a client for it and a token from the broker work.
+      const client = JSON.parse(cli('clients', 'create', '--account', account.id, '--json').stdout);
+      const token = await getToken(`http://127.0.0.1:${first.port}`, client.clientId, client.clientSecret);
+      assert.ok(token.length > 0);
+      // A refusal comes back as the command's own: exit 1 and the reason.
+      const refused = cli('accounts', 'add-domain', 'a-does-not-exist', 'x.example');
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /a-does-not-exist/);
+    } finally {
+      assert.equal(await stop(first), 0);
+    }
+    assert.ok(!existsSync(join(dir, 'admin-endpoint.json')), 'the endpoint is withdrawn at stop');
+    // With the broker stopped, the CLI opens the store itself and finds what it wrote before.
+    const list = cli('accounts', 'list', '--json');
+    assert.equal(list.status, 0, list.stderr);
+    assert.ok(JSON.parse(list.stdout).some((a: { id: string }) => a.id === account.id));
+    const keys = JSON.parse(cli('keys', 'list', '--json').stdout) as { kid: string; retiredAt: string | null }[];
+    assert.ok(
+      keys.some((k) => k.kid === rotated.kid && k.retiredAt === null),
+      'the rotation meant what it printed',
+    );
+  });
+
+  it('refuses, changing nothing, when a running broker holds the store but does not answer', () => {
+    // This test process plays a live broker whose admin API is gone.
+    writeFileSync(join(dir, 'admin-endpoint.json'), JSON.stringify({ pid: process.pid, url: 'http://127.0.0.1:9', token: 'x' }));
+    try {
+      const r = cli('accounts', 'create', '--name', 'Lost');
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /holds DATA_DIR=.*did not answer.*nothing was changed/);
+    } finally {
+      rmSync(join(dir, 'admin-endpoint.json'));
+    }
+    const list = JSON.parse(cli('accounts', 'list', '--json').stdout) as { name: string }[];
+    assert.ok(!list.some((a) => a.name === 'Lost'));
+  });
+
+  it('ignores the endpoint of a broker that died', () => {
+    writeFileSync(join(dir, 'admin-endpoint.json'), JSON.stringify({ pid: 2 ** 22 + 17, url: 'http://127.0.0.1:9', token: 'x' }));
+    const r = cli('accounts', 'create', '--name', 'After a crash', '--json');
+    assert.equal(r.status, 0, r.stderr);
   });
 });

@@ -11,7 +11,9 @@ import { resolveEncryptionKey } from '../encryption-key.ts';
 import { isAppError } from '../errors/index.ts';
 import { createLogger } from '../log.ts';
 import { Store } from '../store/index.ts';
-import { COMMANDS, type CommandContext, UsageError } from './commands.ts';
+import { COMMANDS, type CommandContext, UsageError } from '../admin/commands.ts';
+import { liveEndpoint } from '../admin/endpoint.ts';
+import { runRemote } from './remote.ts';
 
 const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_URL or DATA_DIR names)
 
@@ -74,6 +76,16 @@ async function main(argv: string[]): Promise<number> {
   if (!command) throw new UsageError(`unknown command "${group} ${action ?? ''}"`);
   if (args.length !== command.args) throw new UsageError(`${group} ${action} takes ${command.args} argument(s)`);
   const config = loadConfig();
+  const print = (value: unknown, human: () => string) =>
+    process.stdout.write(values.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+  // The embedded store has one writer: with a broker running on it, the command goes to that broker.
+  const endpoint = config.databaseUrl ? undefined : liveEndpoint(config.dataDir);
+  if (endpoint) {
+    const { json: _json, help: _help, ...options } = values;
+    const result = await runRemote(endpoint, config.dataDir, `${group} ${action}`, args, options);
+    print(result.result, () => result.text);
+    return 0;
+  }
   // Warnings go to stderr so that --json output on stdout stays parseable.
   const log = createLogger('warn', pino.destination(2));
   const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -84,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
       store,
       accounts: new Accounts(store, systemClock),
       sealer: () => new Sealer(resolveEncryptionKey(config, log), { oldKeys: config.oldEncryptionKeys }),
-      out: (value, human) => process.stdout.write(values.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`),
+      out: print,
     };
     await command.run(ctx, (i) => args[i] ?? '');
     return 0;

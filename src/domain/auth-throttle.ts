@@ -15,6 +15,8 @@ export interface ThrottleKey {
 /** 10 wrong secrets for one client in 5 minutes lock it for 5 minutes; 100 from one address lock that address. */
 export const CLIENT_RULE: FailureRule = { windowMs: 300_000, limit: 10, lockMs: 300_000 };
 export const ADDRESS_RULE: FailureRule = { windowMs: 300_000, limit: 100, lockMs: 300_000 };
+/** The admin API has few, known callers: 10 wrong tokens from an address in 5 minutes lock it. */
+export const ADMIN_RULE: FailureRule = { windowMs: 300_000, limit: 10, lockMs: 300_000 };
 
 export const throttleKeys = (clientId: string | undefined, address: string): ThrottleKey[] => [
   ...(clientId ? [{ key: `client:${clientId}`, rule: CLIENT_RULE }] : []),

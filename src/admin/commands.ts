@@ -1,11 +1,14 @@
-// The CLI's commands, one entry each: how many positional arguments it takes and what it runs. Each
-// command validates its own options; values it cannot use are refused with exit code 1 (AppError).
+// The administration commands, one entry each: how many positional arguments it takes and what it runs.
+// The CLI runs them against the store, or sends them to the running broker's admin API, which runs the
+// very same entries (src/http/admin/routes.ts): one table, so the two cannot drift apart. Each command
+// validates its own options; values it cannot use are refused with exit code 1 (AppError).
 import type { Sealer } from '../crypto.ts';
 import type { Accounts } from '../domain/accounts.ts';
 import { systemClock } from '../domain/clock.ts';
 import { resealStore } from '../domain/encryption-keys.ts';
 import { KeyRing } from '../domain/keys.ts';
 import { ProviderConfigs } from '../domain/providers/configs.ts';
+import { errors } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 
 export class UsageError extends Error {}
@@ -190,7 +193,7 @@ export const COMMANDS: Record<string, Command> = {
       );
       const unreadable = rows.reduce((n, [, c]) => n + c.unreadable, 0);
       if (unreadable > 0)
-        throw new Error(`${unreadable} sealed value(s) open with no configured key and were left as they are; keep the old keys`);
+        throw errors.conflict(`${unreadable} sealed value(s) open with no configured key and were left as they are; keep the old keys`);
     },
   },
   'providers list': {
