@@ -17,8 +17,8 @@ try {
   throw e;
 }
 
-// In development the ID-porten simulator runs beside the broker, on its own port; the broker reaches it
-// over HTTP exactly as it reaches the real ID-porten.
+// In development the simulator (ID-porten, and BankID Norge under /auth/realms/current) runs beside the
+// broker, on its own port; the broker reaches it over HTTP exactly as it reaches the real providers.
 let simulator: RunningSimulator | undefined;
 const urls = urlsFor(config.publicUrl);
 const devClient = { clientId: 'eidgate-dev', clientSecret: randomBytes(32).toString('base64url') };
@@ -32,12 +32,13 @@ if (config.simulator.enabled) {
         client_secret: devClient.clientSecret,
         client_name: 'eidgate (development)',
         redirect_uris: PROVIDERS.filter((p) => p.simulated).map((p) => urls.providerCallback(p.id)),
+        // At the ID-porten profile; at BankID every client may also ask for nnin_altsub.
         scope: 'openid profile',
       },
     ],
   }).catch((e: { code?: string; message?: string }) => {
     process.stderr.write(
-      `eidgate: cannot start the ID-porten simulator on port ${config.simulator.port} (${e.code === 'EADDRINUSE' ? 'the port is in use; set SIMULATOR_PORT, or SIMULATOR=off' : e.message})\n`,
+      `eidgate: cannot start the simulator on port ${config.simulator.port} (${e.code === 'EADDRINUSE' ? 'the port is in use; set SIMULATOR_PORT, or SIMULATOR=off' : e.message})\n`,
     );
     process.exit(1);
   });
@@ -45,7 +46,7 @@ if (config.simulator.enabled) {
 
 const broker = await createBroker(config, {
   bootstrap: true,
-  devProvider: simulator ? { issuer: simulator.issuer, ...devClient } : undefined,
+  devProvider: simulator ? { issuers: simulator.issuers, ...devClient } : undefined,
 });
 const creds = broker.devCredentials;
 try {
