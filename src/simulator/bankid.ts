@@ -108,9 +108,10 @@ export const BANKID: SimProfile = {
     if (!loginHint || !m) return { kind: 'page' };
     return { kind: 'page', eidHint: m[1], pid: m[2] };
   },
-  claimsOf({ pid, eid, person, scope }) {
+  claimsOf({ pid, eid, person, scope, session }) {
     const altsub = altsubOf(pid);
-    const claims: Record<string, unknown> = { typ: 'ID', bankid_altsub: altsub, tid: randomUUID() };
+    // sid: Keycloak's session id; tid: BankID's transaction id (input to its fraud-data service).
+    const claims: Record<string, unknown> = { typ: 'ID', bankid_altsub: altsub, tid: randomUUID(), sid: session ?? randomUUID() };
     const given = person?.givenName;
     const family = person?.familyName;
     // A biometric login uses no BankID certificate: no originator, no certificate details.

@@ -26,6 +26,8 @@ export interface LoginFacts {
   person: Person | undefined;
   scope: string[];
   use: 'id_token' | 'userinfo' | string;
+  /** The provider's SSO session id, when known. */
+  session: string | undefined;
 }
 
 export interface Branding {

@@ -144,14 +144,16 @@ export async function createProvider(opts: SimulatorOptions, people: Person[], p
       await grant.save();
       return grant;
     },
-    findAccount: async (_ctx, id) => {
+    findAccount: async (ctx, id, token) => {
       const parsed = parseAccountId(profile, id);
       if (!parsed) return undefined;
       const person = byPid.get(parsed.pid);
+      // The SSO session the login belongs to: from the code or token at the token and userinfo endpoints.
+      const session = (token && 'sessionUid' in token ? token.sessionUid : undefined) ?? ctx.oidc.session?.uid;
       return {
         accountId: id,
         async claims(use, scope) {
-          const claims = profile.claimsOf({ ...parsed, person, scope: scope.split(' '), use });
+          const claims = profile.claimsOf({ ...parsed, person, scope: scope.split(' '), use, session });
           return { ...claims, sub: id };
         },
       };
