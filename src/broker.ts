@@ -12,7 +12,7 @@ import { Journeys } from './domain/journey/journeys.ts';
 import { KeyRing } from './domain/keys.ts';
 import type { ProviderAdapter } from './domain/providers/adapter.ts';
 import { ProviderConfigs } from './domain/providers/configs.ts';
-import { PROVIDERS } from './domain/providers/registry.ts';
+import { PROVIDERS, type SimulatedAs } from './domain/providers/registry.ts';
 import { Purger } from './domain/sessions/purge.ts';
 import { Sessions } from './domain/sessions/sessions.ts';
 import { AuthThrottle } from './domain/auth-throttle.ts';
@@ -40,8 +40,11 @@ export interface BrokerOptions {
   purge?: boolean;
   /** Create the development account when the store has none (development only; default false). */
   bootstrap?: boolean;
-  /** An ID-porten-like provider for the development account (the built-in simulator). */
-  devProvider?: { issuer: string; clientId: string; clientSecret: string };
+  /**
+   * The built-in simulator for the development account: its issuer per profile (ID-porten, BankID Norge)
+   * and the client registered at it. Each provider is configured against the profile the registry names.
+   */
+  devProvider?: { issuers: Partial<Record<SimulatedAs, string>>; clientId: string; clientSecret: string };
 }
 
 export interface Broker {
@@ -106,10 +109,12 @@ type Services = Awaited<ReturnType<typeof createServices>>;
 async function bootstrapDevelopment(config: Config, store: Store, s: Services, devProvider: BrokerOptions['devProvider']) {
   const devCredentials = await bootstrapDevAccount(config, store, s.accounts);
   if (devCredentials && devProvider) {
-    for (const p of PROVIDERS.filter((d) => d.simulated)) {
+    for (const p of PROVIDERS) {
+      const issuer = p.simulated && devProvider.issuers[p.simulated];
+      if (!issuer) continue;
       await s.providerConfigs.save(devCredentials.accountId, {
         providerId: p.id,
-        issuer: devProvider.issuer,
+        issuer,
         clientId: devProvider.clientId,
         clientSecret: devProvider.clientSecret,
         clientAuth: 'client_secret_basic',
@@ -177,7 +182,10 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
       log,
       store,
       services,
-      { accountId: devCredentials?.accountId, formTargets: opts.devProvider ? [new URL(opts.devProvider.issuer).origin] : [] },
+      {
+        accountId: devCredentials?.accountId,
+        formTargets: [...new Set(Object.values(opts.devProvider?.issuers ?? {}).map((issuer) => new URL(issuer).origin))],
+      },
       localAdminToken,
     );
     await app.ready();

@@ -21,8 +21,8 @@ try {
   throw e;
 }
 
-// In development the ID-porten simulator runs beside the broker, on its own port; the broker reaches it
-// over HTTP exactly as it reaches the real ID-porten.
+// In development the simulator (ID-porten, and BankID Norge under /auth/realms/current) runs beside the
+// broker, on its own port; the broker reaches it over HTTP exactly as it reaches the real providers.
 let simulator: RunningSimulator | undefined;
 const urls = urlsFor(config.publicUrl);
 const devClient = { clientId: 'eidgate-dev', clientSecret: randomBytes(32).toString('base64url') };
@@ -36,12 +36,13 @@ if (config.simulator.enabled) {
         client_secret: devClient.clientSecret,
         client_name: 'eidgate (development)',
         redirect_uris: PROVIDERS.filter((p) => p.simulated).map((p) => urls.providerCallback(p.id)),
+        // At the ID-porten profile; at BankID every client may also ask for nnin_altsub.
         scope: 'openid profile',
       },
     ],
   }).catch((e: { code?: string; message?: string }) => {
     process.stderr.write(
-      `eidgate: cannot start the ID-porten simulator on port ${config.simulator.port} (${e.code === 'EADDRINUSE' ? 'the port is in use; set SIMULATOR_PORT, or SIMULATOR=off' : e.message})\n`,
+      `eidgate: cannot start the simulator on port ${config.simulator.port} (${e.code === 'EADDRINUSE' ? 'the port is in use; set SIMULATOR_PORT, or SIMULATOR=off' : e.message})\n`,
     );
     process.exit(1);
   });
@@ -51,12 +52,13 @@ let broker: Broker;
 try {
   broker = await createBroker(config, {
     bootstrap: true,
-    devProvider: simulator ? { issuer: simulator.issuer, ...devClient } : undefined,
+    devProvider: simulator ? { issuers: simulator.issuers, ...devClient } : undefined,
   });
 } catch (e) {
   // What an operator must fix gets one line and exit code 2; anything else is a defect and keeps its stack.
   if (!(e instanceof EncryptionKeyMismatch) && !(e instanceof DatabaseUnreachable)) throw e;
-  process.stderr.write(`eidgate: ${e.message}\n`);
+  process.stderr.write(`eidgate: ${e.message}
+`);
   await simulator?.close();
   process.exit(e instanceof EncryptionKeyMismatch ? 2 : 1);
 }

@@ -191,7 +191,7 @@ describe('Signicat compatibility: what real clients send', () => {
       ],
       ['the headless flow', { flow: 'HEADLESS' }, 'flow', /not supported/],
       ['an enum value that is not one in any case', { requestedLoa: 'EXTREME' }, 'requestedLoa', /one of/],
-      ['a provider eidgate does not have', { allowedProviders: ['NBID'] }, 'allowedProviders[0]', /one of/],
+      ['a provider eidgate does not have', { allowedProviders: ['SBID'] }, 'allowedProviders[0]', /one of/],
       ['a prefilled nin that fails mod-11', { prefilledInput: { nin: '07128312346' } }, 'prefilledInput.nin', /national identity number/],
       ['a prefilledInput with only nulls', { prefilledInput: { nin: null } }, 'prefilledInput', /at least one/],
       ['a themeId (no themes yet)', { themeId: 'agkaa12' }, 'themeId', /agkaa12/],

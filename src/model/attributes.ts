@@ -6,7 +6,24 @@ export const PERSON_ATTRIBUTES = ['nin', 'idpId', 'name', 'firstName', 'lastName
 /** ID-porten's own (and Ansattporten's): the eID used, the level reached, ID-porten's subject. */
 export const IDPORTEN_ATTRIBUTES = ['idportenIdp', 'idportenLoa', 'idportenSub'] as const;
 
-export const ATTRIBUTES = [...PERSON_ATTRIBUTES, ...IDPORTEN_ATTRIBUTES] as const;
+/**
+ * Norwegian BankID's own, under Signicat's names: the BankID method used (BID, BIM, BIS), the authentication
+ * time, BankID's session and transaction ids, the personal identifier of the BankID (bankid_altsub), the
+ * certificate issuer, the certificate's details (a JSON document serialised as a string) and when the
+ * BankID was last updated.
+ */
+export const NBID_ATTRIBUTES = [
+  'nbidIdp',
+  'nbidAuthTime',
+  'nbidSid',
+  'nbidTid',
+  'nbidAlternativeSubject',
+  'nbidOriginator',
+  'nbidAdditionalCertInfo',
+  'nbidUpdatedAt',
+] as const;
+
+export const ATTRIBUTES = [...PERSON_ATTRIBUTES, ...IDPORTEN_ATTRIBUTES, ...NBID_ATTRIBUTES] as const;
 export type AttributeName = (typeof ATTRIBUTES)[number];
 
 export interface Nin {
@@ -26,4 +43,12 @@ export interface IdentityAttributes {
   idportenIdp?: string;
   idportenLoa?: string;
   idportenSub?: string;
+  nbidIdp?: string;
+  nbidAuthTime?: string;
+  nbidSid?: string;
+  nbidTid?: string;
+  nbidAlternativeSubject?: string;
+  nbidOriginator?: string;
+  nbidAdditionalCertInfo?: string;
+  nbidUpdatedAt?: string;
 }

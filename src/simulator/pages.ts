@@ -1,7 +1,9 @@
 // The simulator's login page and error page: pure functions of their inputs, server-rendered, no script,
-// one same-origin stylesheet. Languages: nb (ID-porten's default), nn, en, and se falls back to nb.
+// one same-origin stylesheet, branded per profile (ID-porten's blue, BankID's purple with its TEST tag).
+// Languages: nb (the default), nn, en, and se falls back to nb.
 import type { Eid } from './eids.ts';
 import type { Person } from './people.ts';
+import type { Branding } from './profiles.ts';
 
 export type SimLang = 'nb' | 'nn' | 'en';
 
@@ -14,14 +16,12 @@ export function simLang(uiLocales: string | undefined): SimLang {
 }
 
 const T = {
-  title: { nb: 'Logg inn i ID-porten (simulator)', nn: 'Logg inn i ID-porten (simulator)', en: 'Log in to ID-porten (simulator)' },
   intro: {
     nb: 'Dette er en simulator for utvikling og test. Bruk bare syntetiske testpersoner.',
     nn: 'Dette er ein simulator for utvikling og test. Bruk berre syntetiske testpersonar.',
     en: 'This is a simulator for development and testing. Use synthetic test people only.',
   },
   client: { nb: 'Du logger inn til', nn: 'Du loggar inn til', en: 'You are logging in to' },
-  eid: { nb: 'Velg elektronisk ID', nn: 'Vel elektronisk ID', en: 'Choose an electronic ID' },
   level: { nb: 'Sikkerhetsnivå (bare TestID)', nn: 'Tryggleiksnivå (berre TestID)', en: 'Level of assurance (TestID only)' },
   substantial: { nb: 'Betydelig', nn: 'Betydeleg', en: 'Substantial' },
   high: { nb: 'Høyt', nn: 'Høgt', en: 'High' },
@@ -48,7 +48,7 @@ export const SIM_STYLESHEET_PATH = '/static/simulator.css';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-function layout(lang: SimLang, title: string, body: string): string {
+function layout(brand: Branding, lang: SimLang, title: string, body: string): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -57,9 +57,9 @@ function layout(lang: SimLang, title: string, body: string): string {
 <title>${esc(title)}</title>
 <link rel="stylesheet" href="${SIM_STYLESHEET_PATH}">
 </head>
-<body>
+<body class="${brand.theme}">
 <a class="skip" href="#main">${T.skip[lang]}</a>
-<header><p class="brand">ID-porten <span class="tag">simulator</span></p></header>
+<header><p class="brand">${esc(brand.name)} <span class="tag">${esc(brand.tag)}</span></p></header>
 <main id="main">
 <h1>${esc(title)}</h1>
 ${body}
@@ -69,8 +69,10 @@ ${body}
 }
 
 export interface LoginPageState {
+  brand: Branding;
+  /** Where the form posts: the profile's login path with the interaction uid. */
+  action: string;
   lang: SimLang;
-  uid: string;
   clientName: string;
   eids: Eid[];
   people: Person[];
@@ -81,12 +83,14 @@ export interface LoginPageState {
 
 export function loginPage(s: LoginPageState): string {
   const L = s.lang;
+  const title = s.brand.title[L];
   if (s.eids.length === 0) {
     return layout(
+      s.brand,
       L,
-      T.title[L],
+      title,
       `<p class="error" role="alert">${T.noEid[L]}</p>
-<form method="post" action="/login/${esc(s.uid)}"><button type="submit" name="action" value="cancel" class="secondary">${T.cancel[L]}</button></form>`,
+<form method="post" action="${esc(s.action)}"><button type="submit" name="action" value="cancel" class="secondary">${T.cancel[L]}</button></form>`,
     );
   }
   const chosenEid = s.values?.eid ?? s.eids[0]!.id;
@@ -96,6 +100,7 @@ export function loginPage(s: LoginPageState): string {
         `<div class="choice"><input type="radio" id="eid-${e.id}" name="eid" value="${e.id}"${e.id === chosenEid ? ' checked' : ''}><label for="eid-${e.id}">${esc(e.label)}</label></div>`,
     )
     .join('\n');
+  const levelChoice = s.eids.some((e) => e.levelChoice);
   const levelOptions = [
     ['idporten-loa-substantial', T.substantial[L]],
     ['idporten-loa-high', T.high[L]],
@@ -112,20 +117,24 @@ export function loginPage(s: LoginPageState): string {
     )
     .join('');
   const error = s.error ? `<div class="error" role="alert" id="form-error"><p>${T.problem[L]} ${esc(s.error)}</p></div>` : '';
+  const level = levelChoice
+    ? `<label for="level">${T.level[L]}</label>
+<select id="level" name="level">${levelOptions}</select>
+`
+    : '';
   return layout(
+    s.brand,
     L,
-    T.title[L],
+    title,
     `<p>${T.intro[L]}</p>
 <p>${T.client[L]} <strong>${esc(s.clientName)}</strong>.</p>
 ${error}
-<form method="post" action="/login/${esc(s.uid)}" novalidate>
+<form method="post" action="${esc(s.action)}" novalidate>
 <fieldset>
-<legend>${T.eid[L]}</legend>
+<legend>${s.brand.chooseEid[L]}</legend>
 ${eidOptions}
 </fieldset>
-<label for="level">${T.level[L]}</label>
-<select id="level" name="level">${levelOptions}</select>
-<label for="person">${T.person[L]}</label>
+${level}<label for="person">${T.person[L]}</label>
 <select id="person" name="person">${personOptions}</select>
 <label for="pid">${T.orType[L]}</label>
 <input id="pid" name="pid" inputmode="numeric" autocomplete="off" value="${esc(s.values?.pid ?? '')}"${s.error ? ' aria-invalid="true" aria-describedby="form-error"' : ''}>
@@ -135,8 +144,8 @@ ${eidOptions}
   );
 }
 
-export function simErrorPage(lang: SimLang, message: string): string {
-  return layout(lang, T.errorTitle[lang], `<p>${esc(message)}</p>`);
+export function simErrorPage(brand: Branding, lang: SimLang, message: string): string {
+  return layout(brand, lang, T.errorTitle[lang], `<p>${esc(message)}</p>`);
 }
 
 export const SIM_STYLESHEET = `
@@ -158,4 +167,9 @@ button { font: inherit; display: block; width: 100%; margin: 0.5rem 0; padding: 
 button.secondary { background: #fff; color: #0062ba; }
 button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #b35c00; outline-offset: 2px; }
 .error { color: #a4000f; font-weight: 600; }
+body.bankid header { background: #39134c; }
+body.bankid .tag { color: #39134c; }
+body.bankid button { border-color: #39134c; background: #39134c; }
+body.bankid button.secondary { background: #fff; color: #39134c; }
+body.bankid .skip:focus { color: #39134c; }
 `;

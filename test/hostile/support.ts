@@ -1,16 +1,34 @@
 // Shared by the hostile-provider cases (one file per case, like openid-client's conformance modules): each
 // file starts its own misbehaving provider in one mode and its own broker, so files run in parallel and no
-// file can change another's provider. A journey is the scripted browser going from the authenticationUrl
-// through the provider to the first callback, and the session read back through the REST API.
+// file can change another's provider. Every case runs against each OpenID Connect provider in
+// HOSTILE_PROVIDERS (the table), the fixture speaking that provider's dialect. A journey is the scripted
+// browser going from the authenticationUrl through the provider to the first callback, and the session read
+// back through the REST API.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from '../agent.ts';
-import { startHostileIdp, type HostileIdp, type HostileMode } from '../fixtures/hostile-idp.ts';
+import { startHostileIdp, type HostileDialect, type HostileIdp, type HostileMode } from '../fixtures/hostile-idp.ts';
 import { call, getToken, startBroker, validSessionRequest, type TestBroker } from '../helpers.ts';
 
 export const CALLBACK = 'https://example.com/';
 
+/** The providers every hostile case runs against, each with its dialect and the attributes its sessions ask for. */
+export const HOSTILE_PROVIDERS: readonly { id: string; dialect: HostileDialect; attributes: string[] }[] = [
+  {
+    id: 'idporten',
+    dialect: 'idporten',
+    attributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idpId', 'idportenSub', 'idportenLoa'],
+  },
+  {
+    id: 'nbid',
+    dialect: 'nbid',
+    attributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idpId', 'nbidIdp', 'nbidAlternativeSubject'],
+  },
+];
+export type HostileProvider = (typeof HOSTILE_PROVIDERS)[number];
+
 export interface Hostile {
+  provider: HostileProvider;
   t: TestBroker;
   idp: HostileIdp;
   token: string;
@@ -18,14 +36,19 @@ export interface Hostile {
 }
 
 /**
- * A broker whose idporten points at a hostile provider in `mode`. `env` is the broker's; the provider timeout
- * stays at its default unless a case is about it (a short one makes every case flaky on a loaded machine).
+ * A broker whose `provider` points at a hostile provider in `mode`, speaking that provider's dialect. `env`
+ * is the broker's; the provider timeout stays at its default unless a case is about it (a short one makes
+ * every case flaky on a loaded machine).
  */
-export async function startHostile(mode: HostileMode, env: Record<string, string> = {}): Promise<Hostile> {
-  const idp = await startHostileIdp(mode);
+export async function startHostile(
+  mode: HostileMode,
+  env: Record<string, string> = {},
+  provider: HostileProvider = HOSTILE_PROVIDERS[0]!,
+): Promise<Hostile> {
+  const idp = await startHostileIdp(mode, provider.dialect);
   const t = await startBroker(env);
   await t.broker.providerConfigs.save(t.accountId, {
-    providerId: 'idporten',
+    providerId: provider.id,
     issuer: idp.issuer,
     clientId: idp.clientId,
     clientSecret: idp.clientSecret,
@@ -34,6 +57,7 @@ export async function startHostile(mode: HostileMode, env: Record<string, string
   });
   const token = await getToken(t.base, t.clientId, t.clientSecret);
   return {
+    provider,
     t,
     idp,
     token,
@@ -44,14 +68,14 @@ export async function startHostile(mode: HostileMode, env: Record<string, string
   };
 }
 
-/** A redirect session for idporten with all three callbacks on CALLBACK; returns the API's body. */
+/** A redirect session for the case's provider with all three callbacks on CALLBACK; returns the API's body. */
 export async function createSession(h: Hostile, requestedLoa = 'substantial'): Promise<any> {
   const res = await call(h.t.base, 'POST', '/auth/rest/sessions', {
     token: h.token,
     body: validSessionRequest({
-      allowedProviders: ['idporten'],
+      allowedProviders: [h.provider.id],
       requestedLoa,
-      requestedAttributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idpId', 'idportenSub', 'idportenLoa'],
+      requestedAttributes: h.provider.attributes,
       callbackUrls: { success: `${CALLBACK}success`, abort: `${CALLBACK}abort`, error: `${CALLBACK}error` },
     }),
   });
@@ -112,20 +136,36 @@ export function assertNoNin(h: Hostile, text: string, where: string): void {
   for (const nin of [h.idp.pid, h.idp.badPid]) assert.ok(!text.includes(nin), `${where} holds a national identity number`);
 }
 
+/** One describe per provider of the table, each with its own hostile provider in `mode` and broker. */
+export function forEachProvider(
+  mode: HostileMode,
+  body: (get: () => Hostile) => void,
+  opts: { env?: Record<string, string>; title?: string } = {},
+): void {
+  for (const provider of HOSTILE_PROVIDERS) {
+    describe(`hostile provider (${provider.id}): ${opts.title ?? mode}`, () => {
+      let h: Hostile;
+      before(async () => {
+        h = await startHostile(mode, opts.env, provider);
+      });
+      after(() => h.close());
+      body(() => h);
+    });
+  }
+}
+
 /**
- * The whole of a case whose only check is "the login ends in ERROR with this code": its own provider in
- * `mode` and broker, one journey, and assertRejected.
+ * The whole of a case whose only check is "the login ends in ERROR with this code": for each provider of
+ * the table, its own provider in `mode` and broker, one journey, and assertRejected.
  */
 export function rejectedCase(mode: HostileMode, code: string, opts: { detail?: RegExp; env?: Record<string, string> } = {}): void {
-  describe(`hostile provider: ${mode}`, () => {
-    let h: Hostile;
-    before(async () => {
-      h = await startHostile(mode, opts.env);
-    });
-    after(() => h.close());
-
-    it(`ends the session in ERROR ${code}, with no subject, on the error callback`, async () => {
-      await assertRejected(h, await journey(h), code, opts.detail);
-    });
-  });
+  forEachProvider(
+    mode,
+    (h) => {
+      it(`ends the session in ERROR ${code}, with no subject, on the error callback`, async () => {
+        await assertRejected(h(), await journey(h()), code, opts.detail);
+      });
+    },
+    { env: opts.env },
+  );
 }

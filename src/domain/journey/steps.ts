@@ -117,6 +117,10 @@ export async function usableProviders(ctx: StepContext, s: SessionRecord): Promi
   return out;
 }
 
+/** The session's additionalParameters that belong to one provider: Signicat's `<provider id>_` keys. */
+export const parametersOf = (s: SessionRecord, providerId: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(s.request.additionalParameters ?? {}).filter(([k]) => k.startsWith(`${providerId}_`)));
+
 /**
  * startAtProvider — asks the adapter for the provider's authorization request (PKCE, state, nonce are the
  * adapter's), then binds the session to this browser and journey in one conditional write (OAuth 2.0
@@ -143,6 +147,7 @@ export async function startAtProvider(
       redirectUri,
       requestedLoa: s.request.requestedLoa,
       language: s.request.language,
+      parameters: parametersOf(s, chosen.id),
       endUserIp: undefined,
     });
   } catch (err) {

@@ -18,6 +18,8 @@ export interface StartInput {
   redirectUri: string;
   requestedLoa: Loa | undefined;
   language: string | undefined;
+  /** The session's additionalParameters that belong to this provider (`<provider id>_…`), checked at create. */
+  parameters: Readonly<Record<string, string>>;
   /** The person's IP address as we saw it (decoupled eIDs send it to the provider). */
   endUserIp: string | undefined;
 }

@@ -2,18 +2,23 @@
 // enum and attribute list, the chooser's labels, the CLI (`providers set`), the per-provider environment
 // overrides, redirect URIs, the development account's configuration and the OpenAPI document all read it.
 // Adding a provider means one entry here plus its adapter and its tests.
-import { type AttributeName, IDPORTEN_ATTRIBUTES, PERSON_ATTRIBUTES } from '../../model/attributes.ts';
+import { type AttributeName, IDPORTEN_ATTRIBUTES, NBID_ATTRIBUTES, PERSON_ATTRIBUTES } from '../../model/attributes.ts';
 import type { PageLang } from '../../model/languages.ts';
 import type { Flow } from '../../model/session.ts';
 import type { PrefilledField } from '../../model/session-request.ts';
 import type { Clock } from '../clock.ts';
 import type { ProviderAdapter } from './adapter.ts';
+import { NBID_IDPS, NBID_PROFILE } from './nbid/profile.ts';
 import { OidcEidAdapter } from './oidc-eid/adapter.ts';
+import { ID_PORTEN_PROFILE } from './oidc-eid/claims.ts';
 
 export interface AdapterDeps {
   timeoutMs: number;
   clock: Clock;
 }
+
+/** The simulator profiles a provider can be simulated by (the names src/simulator uses; no import of it). */
+export type SimulatedAs = 'idporten' | 'bankid';
 
 export interface ProviderDefinition {
   readonly id: string;
@@ -36,8 +41,11 @@ export interface ProviderDefinition {
   readonly attributes: readonly AttributeName[];
   /** Environment variables `<prefix>_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_CLIENT_AUTH` override every account. */
   readonly envPrefix: string;
-  /** Configured against the built-in ID-porten simulator for the development account. */
-  readonly simulated: boolean;
+  /**
+   * The built-in simulator's profile this provider is configured against for the development account
+   * (`idporten`: the ID-porten simulator; `bankid`: its BankID Norge profile); undefined for none.
+   */
+  readonly simulated: SimulatedAs | undefined;
   createAdapter(deps: AdapterDeps): ProviderAdapter;
 }
 
@@ -58,8 +66,8 @@ export const PROVIDERS = [
     prefill: [],
     attributes: ID_PORTEN_ATTRIBUTES,
     envPrefix: 'IDPORTEN',
-    simulated: true,
-    createAdapter: (deps) => new OidcEidAdapter(deps),
+    simulated: 'idporten',
+    createAdapter: (deps) => new OidcEidAdapter(deps, ID_PORTEN_PROFILE),
   },
   {
     id: 'ansattporten',
@@ -71,8 +79,31 @@ export const PROVIDERS = [
     prefill: [],
     attributes: ID_PORTEN_ATTRIBUTES,
     envPrefix: 'ANSATTPORTEN',
-    simulated: true,
-    createAdapter: (deps) => new OidcEidAdapter(deps),
+    simulated: 'idporten',
+    createAdapter: (deps) => new OidcEidAdapter(deps, ID_PORTEN_PROFILE),
+  },
+  {
+    id: 'nbid',
+    labels: { nb: 'BankID', nn: 'BankID', en: 'BankID (Norwegian)' },
+    description:
+      "BankID Norge's OpenID Connect provider: BankID with code device or app (BID, high), BankID on mobile (BIM, high) and BankID with biometrics (BIS, substantial).",
+    configKind: 'oidc',
+    flows: ['redirect', 'embedded'],
+    additionalParameters: {
+      nbid_idp: {
+        description: 'Which BankID the person uses (login_hint): BID (code device or app), BIM (on mobile) or BIS (biometrics).',
+        values: NBID_IDPS,
+      },
+      nbid_stepup: {
+        description: 'high: a biometric login (BIS) steps up to BankID High, so the session reaches loa high.',
+        values: ['high'],
+      },
+    },
+    prefill: [],
+    attributes: [...PERSON_ATTRIBUTES, ...NBID_ATTRIBUTES],
+    envPrefix: 'NBID',
+    simulated: 'bankid',
+    createAdapter: (deps) => new OidcEidAdapter(deps, NBID_PROFILE),
   },
 ] as const satisfies readonly ProviderDefinition[];
 

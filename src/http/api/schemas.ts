@@ -10,6 +10,8 @@ const providerList = PROVIDERS.map(
   (p) => `\`${p.id}\` (${p.flows.join(', ')}): ${p.description} Attributes: ${p.attributes.join(', ')}.`,
 ).join('\n- ');
 
+const subjectList = PROVIDERS.map((p) => `\`${p.id}\`: ${p.attributes.join(', ')}`).join('\n- ');
+
 /**
  * Signicat request fields eidgate refuses when set, with the reason: ignoring them would weaken security
  * (the tolerant reader drops every other unknown field; src/http/api/read-request.ts).
@@ -62,24 +64,39 @@ export const sessionResponseSchema = Type.Object(
     statusDetail: optionalString,
     provider: optionalString,
     subject: Type.Optional(
-      Type.Object({
-        id: optionalString,
-        idpId: optionalString,
-        name: optionalString,
-        firstName: optionalString,
-        lastName: optionalString,
-        dateOfBirth: optionalString,
-        nin: Type.Optional(
-          Type.Object({
-            value: optionalString,
-            issuingCountry: optionalString,
-            type: Type.Optional(stringEnum(['BIRTH', 'DNUMBER'] as const)),
-          }),
-        ),
-        idportenIdp: optionalString,
-        idportenLoa: optionalString,
-        idportenSub: optionalString,
-      }),
+      Type.Object(
+        {
+          id: optionalString,
+          idpId: optionalString,
+          name: optionalString,
+          firstName: optionalString,
+          lastName: optionalString,
+          dateOfBirth: optionalString,
+          nin: Type.Optional(
+            Type.Object({
+              value: optionalString,
+              issuingCountry: optionalString,
+              type: Type.Optional(stringEnum(['BIRTH', 'DNUMBER'] as const)),
+            }),
+          ),
+          idportenIdp: optionalString,
+          idportenLoa: optionalString,
+          idportenSub: optionalString,
+          nbidIdp: Type.Optional(Type.String({ description: 'nbid: BID, BIM or BIS.' })),
+          nbidAuthTime: Type.Optional(Type.String({ description: 'nbid: authentication time, seconds since the epoch.' })),
+          nbidSid: optionalString,
+          nbidTid: optionalString,
+          nbidAlternativeSubject: Type.Optional(Type.String({ description: "nbid: BankID's personal identifier (bankid_altsub)." })),
+          nbidOriginator: optionalString,
+          nbidAdditionalCertInfo: Type.Optional(
+            Type.String({ description: 'nbid: the certificate details, a JSON document as a string.' }),
+          ),
+          nbidUpdatedAt: optionalString,
+        },
+        {
+          description: `The person, with only the requested attributes (and \`id\`, a pseudonym stable per account, provider and person). Provider-specific attributes are flat members. Per provider:\n- ${subjectList}`,
+        },
+      ),
     ),
     loa: Type.Optional(stringEnum(LOAS)),
     environment: Type.Optional(Type.Object({ ipAddress: optionalString, userAgent: optionalString })),

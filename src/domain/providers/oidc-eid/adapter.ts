@@ -1,7 +1,8 @@
-// An OpenID Connect eID (ID-porten, Ansattporten) as a relying party built on openid-client: discovery,
-// PKCE S256, state and nonce, PAR when configured, the iss check of RFC 9207 and id_token validation are
-// the library's. This file chooses parameters, adds the checks the library leaves to us (the achieved
-// level, iat not in the future) and maps claims.
+// An OpenID Connect eID (ID-porten, Ansattporten, Norwegian BankID) as a relying party built on
+// openid-client: discovery, PKCE S256, state and nonce, PAR when configured, the iss check of RFC 9207 and
+// id_token validation are the library's. This file adds the checks the library leaves to us (the achieved
+// level, iat not in the future); what differs per eID (scope, acr_values, login_hint, acr → level, claims
+// → attributes) is the provider's profile (./profile.ts).
 import { createHash } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import * as oidc from 'openid-client';
@@ -10,8 +11,8 @@ import { isLoopbackHost } from '../../../shared/url.ts';
 import { LOA_ORDER } from '../../../model/session.ts';
 import type { ProviderConfig } from '../configs.ts';
 import { ProviderFailure, type ProviderOutcome, type RedirectAdapter, type StartInput } from '../adapter.ts';
-import { ACR_FOR, loaOfAcr, mapClaims } from './claims.ts';
 import { classifyProviderError } from './classify.ts';
+import type { OidcEidProfile } from './profile.ts';
 
 /** What the callback needs from the start, sealed in the session between the two. */
 export interface OidcJourney {
@@ -45,11 +46,13 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
   readonly kind = 'redirect';
   readonly #timeoutMs: number;
   readonly #clock: Clock;
+  readonly #profile: OidcEidProfile;
   readonly #configs = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
 
-  constructor(deps: { timeoutMs: number; clock: Clock }) {
+  constructor(deps: { timeoutMs: number; clock: Clock }, profile: OidcEidProfile) {
     this.#timeoutMs = deps.timeoutMs;
     this.#clock = deps.clock;
+    this.#profile = profile;
   }
 
   parseJourney(value: unknown): OidcJourney | null {
@@ -117,13 +120,13 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const params: Record<string, string> = {
+      ...this.#profile.authorizationParams({ requestedLoa: input.requestedLoa ?? 'substantial', parameters: input.parameters }),
       redirect_uri: input.redirectUri,
-      scope: 'openid profile',
+      scope: this.#profile.scope,
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state,
       nonce,
-      acr_values: ACR_FOR[input.requestedLoa ?? 'substantial'],
       ui_locales: uiLocale(input.language),
     };
     let url: URL;
@@ -183,8 +186,8 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
     if (typeof claims.iat !== 'number' || claims.iat > now + IAT_SKEW_SECONDS) {
       return { kind: 'error', code: 'invalid_provider_response', detail: 'The id_token was issued in the future (iat).' };
     }
-    // ID-porten: the achieved level (acr) must meet the requested one.
-    const loa = loaOfAcr(claims.acr);
+    // The achieved level (acr) must meet the requested one.
+    const loa = this.#profile.loaOfAcr(claims.acr);
     const wanted = requestedLoa ?? 'substantial';
     if (!loa || LOA_ORDER[loa] < LOA_ORDER[wanted]) {
       return {
@@ -193,7 +196,7 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
         detail: `The person authenticated at ${String(claims.acr ?? 'no level')}, below the requested ${wanted}.`,
       };
     }
-    return mapClaims(claims, loa);
+    return this.#profile.mapClaims(claims, loa);
   }
 }
 

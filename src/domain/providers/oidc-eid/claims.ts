@@ -1,9 +1,11 @@
-// ID-porten's (and Ansattporten's) id_token claims → Signicat's subject attributes and level of assurance.
+// ID-porten's (and Ansattporten's) profile: acr_values per level, and id_token claims → Signicat's subject
+// attributes and level of assurance.
 import type { IDToken } from 'openid-client';
 import type { IdentityAttributes } from '../../../model/attributes.ts';
 import type { Loa } from '../../../model/session.ts';
 import { checkNin } from '../../../nin.ts';
 import type { ProviderOutcome } from '../adapter.ts';
+import { type OidcEidProfile, text } from './profile.ts';
 
 export const ACR_FOR: Record<Loa, string> = {
   low: 'idporten-loa-substantial',
@@ -28,8 +30,6 @@ export function idpOfAmr(amr: unknown): string | undefined {
   if (first.toLowerCase().startsWith('bankid')) return 'BankID';
   return first;
 }
-
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** id_token claims → Signicat's subject attributes for ID-porten. A pid that is not a valid number fails. */
 export function mapClaims(claims: IDToken, loa: Loa): ProviderOutcome {
@@ -59,3 +59,11 @@ export function mapClaims(claims: IDToken, loa: Loa): ProviderOutcome {
   if (given || family) attributes.name = [given, family].filter(Boolean).join(' ');
   return { kind: 'success', attributes, loa, subjectKey: pid ?? `sub:${claims.sub}` };
 }
+
+/** ID-porten and Ansattporten: no login hint, no provider parameters; the level by acr_values. */
+export const ID_PORTEN_PROFILE: OidcEidProfile = {
+  scope: 'openid profile',
+  authorizationParams: ({ requestedLoa }) => ({ acr_values: ACR_FOR[requestedLoa] }),
+  loaOfAcr,
+  mapClaims,
+};

@@ -1,0 +1,28 @@
+// What makes one OpenID Connect eID differ from another, for the one relying party in ./adapter.ts: the
+// scopes it asks for, the authorization parameters it adds (acr_values, login_hint), how the provider's acr
+// reads as a level of assurance, and how its id_token claims become Signicat's subject attributes. A profile
+// is data and pure functions: the protocol (PKCE, state, nonce, PAR, iss, id_token checks) stays the adapter's.
+import type { IDToken } from 'openid-client';
+import type { Loa } from '../../../model/session.ts';
+import type { ProviderOutcome } from '../adapter.ts';
+
+export interface AuthorizationInput {
+  /** The lowest level the session accepts (requestedLoa, substantial when absent). */
+  requestedLoa: Loa;
+  /** The session's additionalParameters of this provider (keys `<provider id>_…`), checked at create. */
+  parameters: Readonly<Record<string, string>>;
+}
+
+export interface OidcEidProfile {
+  /** The scope of the authorization request. */
+  readonly scope: string;
+  /** acr_values, login_hint and the like for one authorization request. */
+  authorizationParams(input: AuthorizationInput): Record<string, string>;
+  /** The level an acr stands for; undefined for a value this provider does not send. */
+  loaOfAcr(acr: unknown): Loa | undefined;
+  /** Validated id_token claims → the person's attributes (or invalid_provider_response). */
+  mapClaims(claims: IDToken, loa: Loa): ProviderOutcome;
+}
+
+/** A claim that is a non-empty string, or undefined. */
+export const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
