@@ -10,7 +10,7 @@ import type { IdentityAttributes } from '../../../model/attributes.ts';
 import type { Loa } from '../../../model/session.ts';
 import { checkNin } from '../../../nin.ts';
 import type { ProviderOutcome } from '../adapter.ts';
-import { type AuthorizationInput, type OidcEidProfile, text } from '../oidc-eid/profile.ts';
+import { type AuthorizationInput, lacksClaims, type OidcEidProfile, text } from '../oidc-eid/profile.ts';
 
 /** BankID's identity provider options, as Signicat names them in nbid_idp and nbidIdp. */
 export const NBID_IDPS = ['BID', 'BIM', 'BIS'] as const;
@@ -73,6 +73,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** id_token claims → Signicat's subject for nbid. A nnin_altsub that is not a valid number fails the login. */
 export function nbidMapClaims(claims: IDToken, loa: Loa): ProviderOutcome {
+  // nnin_altsub is not among them: BankID sends it only to clients it has made eligible for the number.
+  const lacking = lacksClaims(claims, ['sub', 'acr', 'amr', 'bankid_altsub'], 'BankID');
+  if (lacking) return lacking;
   const altsub = text(claims.bankid_altsub);
   const attributes: IdentityAttributes = {
     nbidIdp: nbidIdpOf(claims.amr, claims.acr),

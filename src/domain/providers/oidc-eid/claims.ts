@@ -5,7 +5,7 @@ import type { IdentityAttributes } from '../../../model/attributes.ts';
 import type { Loa } from '../../../model/session.ts';
 import { checkNin } from '../../../nin.ts';
 import type { ProviderOutcome } from '../adapter.ts';
-import { type OidcEidProfile, text } from './profile.ts';
+import { lacksClaims, type OidcEidProfile, text } from './profile.ts';
 
 export const ACR_FOR: Record<Loa, string> = {
   low: 'idporten-loa-substantial',
@@ -31,8 +31,13 @@ export function idpOfAmr(amr: unknown): string | undefined {
   return first;
 }
 
+/** What every ID-porten (and Ansattporten) id_token carries (Digdir's id_token reference). */
+export const ID_PORTEN_CLAIMS = ['sub', 'pid', 'acr', 'amr'] as const;
+
 /** id_token claims → Signicat's subject attributes for ID-porten. A pid that is not a valid number fails. */
 export function mapClaims(claims: IDToken, loa: Loa): ProviderOutcome {
+  const lacking = lacksClaims(claims, ID_PORTEN_CLAIMS, 'ID-porten');
+  if (lacking) return lacking;
   const pid = text(claims.pid);
   const attributes: IdentityAttributes = {
     idportenSub: claims.sub,

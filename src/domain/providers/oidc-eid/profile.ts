@@ -26,3 +26,18 @@ export interface OidcEidProfile {
 
 /** A claim that is a non-empty string, or undefined. */
 export const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * The claims a provider always sends, checked before any is mapped: a token without one is not what the
+ * provider issues, so the login fails (invalid_provider_response) rather than succeed with a thinner subject.
+ */
+export function lacksClaims(claims: IDToken, required: readonly string[], provider: string): ProviderOutcome | undefined {
+  const present = (v: unknown) => (typeof v === 'string' ? v !== '' : Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null);
+  const missing = required.filter((name) => !present(claims[name]));
+  if (missing.length === 0) return undefined;
+  return {
+    kind: 'error',
+    code: 'invalid_provider_response',
+    detail: `The id_token lacks ${missing.join(', ')}, which ${provider} always sends.`,
+  };
+}
