@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { PROVIDER_ERROR_CODES } from '../src/domain/providers/adapter.ts';
+import { SESSION_ERROR_CODES } from '../src/http/api/document.ts';
 import { API_SCOPE } from '../src/domain/tokens.ts';
 import { createSessionRequestExample, EXAMPLE_USES, EXAMPLES } from '../src/http/api/examples.ts';
 import { PATHS } from '../src/http/paths.ts';
@@ -118,7 +118,7 @@ describe('the OpenAPI document for integrators', () => {
 
   it('tells the callback contract and lists every session error code', () => {
     const errorText = doc.components.schemas.Session.properties.error.description;
-    for (const code of PROVIDER_ERROR_CODES) {
+    for (const code of SESSION_ERROR_CODES) {
       assert.match(errorText, new RegExp(`\`${code}\``), `Session.error lists ${code}`);
       assert.match(doc.info.description, new RegExp(`\`${code}\``), `the guide lists ${code}`);
     }

@@ -2,23 +2,28 @@
 // token, the callback contract, the session error codes), a description for every operation and status,
 // and the OAuth2 client-credentials scheme the session operations accept. Applied to the document
 // @fastify/swagger builds (its transformObject), so the route schemas (schemas.ts) stay about validation.
-import { PROVIDER_ERROR_CODES, type ProviderErrorCode } from '../../domain/providers/adapter.ts';
+import { JOURNEY_ERROR_CODES } from '../../domain/journey/journeys.ts';
+import { PROVIDER_ERROR_CODES } from '../../domain/providers/adapter.ts';
 import { API_SCOPE } from '../../domain/tokens.ts';
 import { EXAMPLE_USES, EXAMPLES } from './examples.ts';
 import { PATHS } from '../paths.ts';
 
 /** Why a session ended in ERROR, one line per code (docs/errors.md has the same table; a test holds them together). */
-export const SESSION_ERROR_TEXT: Record<ProviderErrorCode, string> = {
+export const SESSION_ERROR_CODES = [...PROVIDER_ERROR_CODES, ...JOURNEY_ERROR_CODES] as const;
+
+export const SESSION_ERROR_TEXT: Record<(typeof SESSION_ERROR_CODES)[number], string> = {
   provider_error: 'The identity provider answered with an OAuth error (other than `access_denied`, which is `ABORT`).',
   provider_unavailable: 'The provider could not be reached, timed out (`PROVIDER_TIMEOUT_MS`) or failed on its side (5xx).',
   invalid_provider_response:
     "The provider's answer failed validation (issuer, signature, nonce, state, audience, expiry, `iat` in the future, a `pid` that is not a valid national identity number, no id_token). Nothing from it reaches `subject`.",
   loa_too_low: 'The person authenticated at a lower level of assurance than `requestedLoa`.',
+  session_error:
+    "Signicat's generic code: the login could not be completed for a reason on the service's side (the account's provider configuration was removed while the person was at the provider).",
 };
 
-const sessionErrorList = PROVIDER_ERROR_CODES.map((c) => `- \`${c}\`: ${SESSION_ERROR_TEXT[c]}`).join('\n');
+const sessionErrorList = SESSION_ERROR_CODES.map((c) => `- \`${c}\`: ${SESSION_ERROR_TEXT[c]}`).join('\n');
 
-const SESSION_ERROR_DESCRIPTION = `Present when \`status\` is \`ERROR\`: \`{ type: "urn:eidgate:session-error:<code>", title, detail, code }\`, and \`statusDetail\` repeats \`detail\`. The codes:\n${sessionErrorList}`;
+const SESSION_ERROR_DESCRIPTION = `Present when \`status\` is \`ERROR\`: \`{ type, title, detail, code }\`, and \`statusDetail\` repeats \`detail\`. \`type\` is Signicat's broker-error URI for Signicat's codes (\`session_error\`), \`urn:eidgate:session-error:<code>\` for eidgate's own. The codes:\n${sessionErrorList}`;
 
 const CALLBACK_CONTRACT = `When the login ends, the person's browser is sent to one of \`callbackUrls\`: \`success\` (status \`SUCCESS\`), \`abort\` (the person cancelled: \`ABORT\`) or \`error\` (\`ERROR\`, and an expired session's page links there too). eidgate adds \`sessionId\` and, when the session has one, \`externalReference\` as query parameters after the ones the URL already has; a fragment stays at the end: \`https://app.example.com/done?x=1#top\` becomes \`https://app.example.com/done?x=1&sessionId=…&externalReference=…#top\`. The session object shows \`callbackUrls\` with \`sessionId\` already added. The callback proves nothing by itself: read the result with \`GET /auth/rest/sessions/{id}\` from your backend.`;
 
