@@ -4,13 +4,14 @@
 // the irreducible work on the same store. DATABASE_URL adds the PostgreSQL rows and the scale rows.
 //   BENCH_DURATION (seconds per load run, default 8), BENCH_CONNECTIONS (default 16),
 //   BENCH_JOURNEY_CONCURRENCY (default 8), BENCH_SCALE_ROWS (default 1000000), BENCH_PROFILE=1 (CPU profile of
-//   each load run, broker and reference), BENCH_ONLY=token,sessions,journeys,scale (a part), BENCH_PIN=0 (no core pinning).
+//   each load run, broker and reference), BENCH_ONLY=token,sessions,journeys,scale,events (a part), BENCH_PIN=0 (no core pinning).
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import pg from 'pg';
 import { reservePort } from '../test/helpers.ts';
 import { Agent, formAction } from '../test/agent.ts';
@@ -24,7 +25,7 @@ const DATABASE_URL = process.env.DATABASE_URL || undefined;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const NODE = process.execPath;
 // BENCH_ONLY=token,sessions,journeys,scale runs a part (for iterating on one figure).
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'token,sessions,journeys,scale').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'token,sessions,journeys,scale,events').split(',').map((s) => s.trim()));
 // On a machine with two or more cores the measured server gets core 0 to itself and the load generator (this
 // process) runs on core 1: each figure is then per server core, and the two sides stop stealing each other's
 // time, which made ratios move by ±0.1 between runs. BENCH_PIN=0 turns it off.
@@ -331,6 +332,80 @@ async function benchSessions(store: 'pglite' | 'postgres', label: string = store
   }
 }
 
+/**
+ * Webhook delivery on PostgreSQL, in this process (broker, worker and receiver share it; the receiver verifies
+ * every request with standardwebhooks, as a real one would): events delivered per second by one worker
+ * draining a backlog, and end-to-end latency from the committed transition to the receiver with the worker
+ * polling every 100 ms (WEBHOOK_POLL_INTERVAL_MS; the default 1000 ms adds up to a second).
+ */
+async function benchEvents() {
+  const schema = await newSchema();
+  const { loadConfig } = await import('../src/config.ts');
+  const { createBroker } = await import('../src/broker.ts');
+  const { createLogger } = await import('../src/log.ts');
+  const { configureTestProviders } = await import('../test/helpers.ts');
+  const { WebhookReceiver } = await import('../test/fixtures/webhook-receiver.ts');
+  const config = loadConfig({
+    DATABASE_URL: DATABASE_URL ?? '',
+    DATA_DIR: 'memory://',
+    SIMULATOR: 'off',
+    LOG_LEVEL: 'warn',
+    WEBHOOK_POLL_INTERVAL_MS: '100',
+  });
+  const broker = await createBroker(config, { schema, purge: false, events: false, logger: createLogger('warn') });
+  const receiver = new WebhookReceiver();
+  const arrivals: number[] = [];
+  receiver.on('request', (r: { envelope: { timestamp: string } }) => arrivals.push(Date.now() - Date.parse(r.envelope.timestamp)));
+  try {
+    const account = await broker.accounts.createAccount({ name: 'bench', callbackDomains: ['example.com', 'localhost', '127.0.0.1'] });
+    await configureTestProviders(broker, account.id);
+    const url = await receiver.listen(reservePort());
+    const { secret } = await broker.webhooks.create(account.id, { url, eventNames: ['authentication-api:session.created'] });
+    receiver.secrets = [secret];
+    const request = JSON.parse(SESSION_BODY);
+    const n = 3000;
+    for (let i = 0; i < n; i++) await broker.sessions.create(account.id, request);
+    const t0 = performance.now();
+    while (receiver.received.length < n + 1) await broker.delivery.runOnce();
+    const seconds = (performance.now() - t0) / 1000;
+    const unverified = receiver.received.filter((r) => r.verifiedWith !== 0).length;
+    rows.push({
+      group: 'webhook delivery',
+      what: 'events/s',
+      store: 'postgres',
+      rps: n / seconds,
+      p50: Number.NaN,
+      p99: Number.NaN,
+      note: `backlog of ${n} drained by one worker (batches of 50), receiver verifying each; ${unverified} unverified`,
+    });
+    arrivals.length = 0;
+    broker.eventJobs.start(config.events.pollIntervalMs);
+    const m = 1000;
+    const before = receiver.received.length;
+    const paced = performance.now();
+    for (let i = 0; i < m; i++) {
+      await broker.sessions.create(account.id, request);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    while (receiver.received.length < before + m) await once(receiver, 'request');
+    const sorted = arrivals.slice(-m).sort((a, b) => a - b);
+    const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+    rows.push({
+      group: 'webhook latency',
+      what: 'events/s at a paced rate; p50/p99 transition → receiver',
+      store: 'postgres',
+      rps: m / ((performance.now() - paced) / 1000),
+      p50: pct(50),
+      p99: pct(99),
+      note: `${m} session creates ~2 ms apart, worker polling every ${config.events.pollIntervalMs} ms`,
+    });
+  } finally {
+    await receiver.close();
+    await broker.close();
+    await dropSchema(schema);
+  }
+}
+
 /** Complete journeys at a fixed concurrency: create → authenticationUrl → simulator → login → callback → read. */
 async function benchJourneys(store: 'pglite' | 'postgres') {
   const schema = await newSchema();
@@ -496,6 +571,7 @@ if (DATABASE_URL) {
   if (ONLY.has('sessions')) await benchSessions('postgres');
   if (ONLY.has('journeys')) await benchJourneys('postgres');
   if (ONLY.has('scale')) await benchScale();
+  if (ONLY.has('events')) await benchEvents();
 } else {
   process.stdout.write('(set DATABASE_URL to add PostgreSQL and the million-row scale figures)\n');
 }

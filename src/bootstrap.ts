@@ -3,6 +3,7 @@
 // Nothing of this runs with EIDGATE_ENV=production.
 import type { Config } from './config.ts';
 import type { Accounts } from './domain/accounts.ts';
+import type { Webhooks } from './domain/webhooks/subscriptions.ts';
 import type { Store } from './store/index.ts';
 import { LOCKS } from './store/locks.ts';
 
@@ -45,4 +46,21 @@ async function bootstrap(config: Config, store: Store, accounts: Accounts): Prom
   const account = await accounts.createAccount({ name: 'Development account', callbackDomains: domains });
   const { client, secret } = await accounts.createClient({ accountId: account.id, name: 'Development client' });
   return { accountId: account.id, clientId: client.clientId, clientSecret: secret };
+}
+
+/**
+ * EIDGATE_DEV_WEBHOOK_URL and EIDGATE_DEV_WEBHOOK_SECRET: the development account subscribed to every event,
+ * signed with that secret. Applied on every start, like the fixed client credentials: the subscription to
+ * that URL is created, or given the secret (and enabled) again.
+ */
+export async function bootstrapDevWebhook(store: Store, webhooks: Webhooks, accountId: string, url: string, secret: string): Promise<void> {
+  await store.withLock(LOCKS.devBootstrap, async () => {
+    const existing = (await webhooks.list(accountId)).find((s) => s.url === url);
+    if (!existing) {
+      await webhooks.create(accountId, { url }, secret);
+      return;
+    }
+    await webhooks.setSecret(existing.id, secret);
+    await webhooks.update(existing.id, { eventNames: [], tags: [], enabled: true });
+  });
 }

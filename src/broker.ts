@@ -2,7 +2,7 @@
 // import-time side effects, so tests and benchmarks can run several brokers in one process.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { bootstrapDevAccount, type DevCredentials } from './bootstrap.ts';
+import { bootstrapDevAccount, bootstrapDevWebhook, type DevCredentials } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { Sealer } from './crypto.ts';
 import { Accounts } from './domain/accounts.ts';
@@ -15,6 +15,10 @@ import { ProviderConfigs } from './domain/providers/configs.ts';
 import { PROVIDERS, type SimulatedAs } from './domain/providers/registry.ts';
 import { Purger } from './domain/sessions/purge.ts';
 import { Sessions } from './domain/sessions/sessions.ts';
+import { EventJobs } from './domain/events/jobs.ts';
+import { WebhookDelivery } from './domain/webhooks/delivery.ts';
+import { Webhooks } from './domain/webhooks/subscriptions.ts';
+import { webhookRoutes } from './http/api/webhooks.ts';
 import { AuthThrottle } from './domain/auth-throttle.ts';
 import { AccessTokens } from './domain/tokens.ts';
 import { resolveEncryptionKeys } from './encryption-key.ts';
@@ -38,6 +42,8 @@ export interface BrokerOptions {
   schema?: string;
   /** Start the background purge job (default true). */
   purge?: boolean;
+  /** Start the background event jobs, expiry sweeper and webhook delivery (default true; tests call runOnce). */
+  events?: boolean;
   /** Create the development account when the store has none (development only; default false). */
   bootstrap?: boolean;
   /**
@@ -57,6 +63,9 @@ export interface Broker {
   tokens: AccessTokens;
   sessions: Sessions;
   purger: Purger;
+  webhooks: Webhooks;
+  delivery: WebhookDelivery;
+  eventJobs: EventJobs;
   providerConfigs: ProviderConfigs;
   journeys: Journeys;
   devCredentials: DevCredentials | undefined;
@@ -87,7 +96,12 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
     findAccount: (id) => accounts.findAccountCached(id),
     isProviderConfigured: async (accountId, providerId) => (await providerConfigs.resolve(accountId, providerId)) !== null,
     publicHost: new URL(config.publicUrl).hostname,
+    eventTtlSeconds: config.events.ttlSeconds,
   });
+  const policy = { development: config.env === 'development', allowPrivateAddresses: config.events.allowPrivateAddresses };
+  const webhooks = new Webhooks({ store, sealer, clock, policy, eventTtlSeconds: config.events.ttlSeconds });
+  const delivery = new WebhookDelivery({ store, sealer, clock, log, policy }, { timeoutMs: config.events.webhookTimeoutMs });
+  const eventJobs = new EventJobs(sessions, delivery, log);
   const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
   const adapterDeps = { timeoutMs: config.providerTimeoutMs, clock };
   const adapters = new Map<string, ProviderAdapter>(PROVIDERS.map((p) => [p.id, p.createAdapter(adapterDeps)]));
@@ -100,7 +114,7 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
     settleTimeoutMs: config.providerTimeoutMs + 5000,
   });
   const throttle = new AuthThrottle(store, clock);
-  return { urls, sealer, keys, accounts, tokens, providerConfigs, sessions, purger, journeys, throttle };
+  return { urls, sealer, keys, accounts, tokens, providerConfigs, sessions, purger, journeys, throttle, webhooks, delivery, eventJobs };
 }
 
 type Services = Awaited<ReturnType<typeof createServices>>;
@@ -108,6 +122,9 @@ type Services = Awaited<ReturnType<typeof createServices>>;
 /** Development: the account and client a newcomer gets, configured against the built-in simulator. */
 async function bootstrapDevelopment(config: Config, store: Store, s: Services, devProvider: BrokerOptions['devProvider']) {
   const devCredentials = await bootstrapDevAccount(config, store, s.accounts);
+  if (devCredentials && config.dev.webhookUrl && config.dev.webhookSecret) {
+    await bootstrapDevWebhook(store, s.webhooks, devCredentials.accountId, config.dev.webhookUrl, config.dev.webhookSecret);
+  }
   if (devCredentials && devProvider) {
     for (const p of PROVIDERS) {
       const issuer = p.simulated && devProvider.issuers[p.simulated];
@@ -140,10 +157,18 @@ async function createHttp(
   await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls, throttle: s.throttle });
   await app.register(oauthMetadataRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
   await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, accounts: s.accounts, urls: s.urls });
+  await app.register(webhookRoutes, { webhooks: s.webhooks, tokens: s.tokens, accounts: s.accounts });
   await app.register(methodNotAllowedRoutes);
   const adminTokens = [config.adminToken, localAdminToken].filter((t): t is string => t !== undefined);
   if (adminTokens.length > 0) {
-    await app.register(adminRoutes, { store, accounts: s.accounts, sealer: s.sealer, throttle: s.throttle, tokens: adminTokens });
+    await app.register(adminRoutes, {
+      store,
+      accounts: s.accounts,
+      sealer: s.sealer,
+      throttle: s.throttle,
+      webhooks: s.webhooks,
+      tokens: adminTokens,
+    });
   } else {
     await app.register(adminDisabledRoutes);
   }
@@ -191,6 +216,8 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
     await app.ready();
     const { purger } = services;
     if (opts.purge !== false) purger.start(config.purgeIntervalSeconds);
+    const { eventJobs } = services;
+    if (opts.events !== false) eventJobs.start(config.events.pollIntervalMs);
 
     return {
       ...services,
@@ -204,6 +231,7 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
       async close() {
         purger.stop();
         await app.close();
+        await eventJobs.stop();
         await store.close();
       },
     };

@@ -3,6 +3,8 @@
 // to a default. Nothing else in the code base reads process.env.
 import { readFileSync } from 'node:fs';
 import { PROVIDERS } from './domain/providers/registry.ts';
+import { DEFAULT_EVENT_TTL_SECONDS } from './domain/events/constants.ts';
+import { isWebhookSecret } from './domain/webhooks/secret.ts';
 import { CLIENT_AUTH_METHODS, isClientAuthMethod, type ProviderOverride } from './model/provider-config.ts';
 
 export type Environment = 'development' | 'production';
@@ -27,7 +29,24 @@ export interface Config {
   purgeIntervalSeconds: number;
   trustProxy: boolean;
   simulator: { enabled: boolean; port: number };
-  dev: { accountId: string | undefined; clientId: string | undefined; clientSecret: string | undefined };
+  dev: {
+    accountId: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    /** Subscribes the development account to every event at start (with webhookSecret, `whsec_…`). */
+    webhookUrl: string | undefined;
+    webhookSecret: string | undefined;
+  };
+  events: {
+    /** An event's expiresAt: its deliveries are retried until then. */
+    ttlSeconds: number;
+    /** The bound on one delivery attempt. */
+    webhookTimeoutMs: number;
+    /** How often each process looks for due deliveries and expired sessions. */
+    pollIntervalMs: number;
+    /** Production: webhooks may point at private, loopback and link-local addresses (off: no SSRF). */
+    allowPrivateAddresses: boolean;
+  };
   /** Per provider id, the `<PREFIX>_*` overrides that were set (see the provider registry). */
   providerOverrides: Record<string, ProviderOverride>;
   providerTimeoutMs: number;
@@ -56,6 +75,12 @@ const KEYS = {
   EIDGATE_DEV_ACCOUNT_ID: 'devAccountId',
   EIDGATE_DEV_CLIENT_ID: 'devClientId',
   EIDGATE_DEV_CLIENT_SECRET: 'devClientSecret',
+  EIDGATE_DEV_WEBHOOK_URL: 'devWebhookUrl',
+  EIDGATE_DEV_WEBHOOK_SECRET: 'devWebhookSecret',
+  EVENT_TTL_SECONDS: 'eventTtlSeconds',
+  WEBHOOK_TIMEOUT_MS: 'webhookTimeoutMs',
+  WEBHOOK_POLL_INTERVAL_MS: 'webhookPollIntervalMs',
+  EIDGATE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'webhookAllowPrivateAddresses',
   PROVIDER_TIMEOUT_MS: 'providerTimeoutMs',
   EIDGATE_ADMIN_TOKEN: 'adminToken',
 } as const;
@@ -186,6 +211,14 @@ function parseConfig(raw: Raw, problems: string[]): Config {
   if (devAccountId !== undefined && !/^a-[A-Za-z0-9-]{4,60}$/.test(devAccountId)) {
     problems.push('EIDGATE_DEV_ACCOUNT_ID: must look like a-xxxx (a- then letters, digits or dashes)');
   }
+  const devWebhookUrl = url('devWebhookUrl', 'EIDGATE_DEV_WEBHOOK_URL');
+  const devWebhookSecret = raw.devWebhookSecret;
+  if (devWebhookSecret !== undefined && !isWebhookSecret(devWebhookSecret)) {
+    problems.push('EIDGATE_DEV_WEBHOOK_SECRET: must be a Standard Webhooks secret: whsec_ then 24 to 64 bytes in base64');
+  }
+  if ((devWebhookUrl === undefined) !== (devWebhookSecret === undefined)) {
+    problems.push('EIDGATE_DEV_WEBHOOK_URL and EIDGATE_DEV_WEBHOOK_SECRET: set both or neither');
+  }
   const adminToken = raw.adminToken;
   if (adminToken !== undefined && adminToken.length < 32) {
     problems.push('EIDGATE_ADMIN_TOKEN: must be at least 32 characters (openssl rand -base64 32)');
@@ -210,6 +243,8 @@ function parseConfig(raw: Raw, problems: string[]): Config {
       ['EIDGATE_DEV_ACCOUNT_ID', devAccountId],
       ['EIDGATE_DEV_CLIENT_ID', raw.devClientId],
       ['EIDGATE_DEV_CLIENT_SECRET', devSecret],
+      ['EIDGATE_DEV_WEBHOOK_URL', raw.devWebhookUrl],
+      ['EIDGATE_DEV_WEBHOOK_SECRET', devWebhookSecret],
     ] as const) {
       if (v !== undefined) problems.push(`${name}: there is no development account with EIDGATE_ENV=production`);
     }
@@ -231,7 +266,19 @@ function parseConfig(raw: Raw, problems: string[]): Config {
     purgeIntervalSeconds: int('purgeIntervalSeconds', 'PURGE_INTERVAL_SECONDS', 300, 1, 86400),
     trustProxy: bool('trustProxy', 'TRUST_PROXY', false),
     simulator: { enabled: simulatorEnabled, port: int('simulatorPort', 'SIMULATOR_PORT', port === 0 ? 0 : port + 1, 0, 65535) },
-    dev: { accountId: devAccountId, clientId: raw.devClientId, clientSecret: devSecret },
+    dev: {
+      accountId: devAccountId,
+      clientId: raw.devClientId,
+      clientSecret: devSecret,
+      webhookUrl: devWebhookUrl,
+      webhookSecret: devWebhookSecret,
+    },
+    events: {
+      ttlSeconds: int('eventTtlSeconds', 'EVENT_TTL_SECONDS', DEFAULT_EVENT_TTL_SECONDS, 60, 7 * 86400),
+      webhookTimeoutMs: int('webhookTimeoutMs', 'WEBHOOK_TIMEOUT_MS', 10000, 100, 60000),
+      pollIntervalMs: int('webhookPollIntervalMs', 'WEBHOOK_POLL_INTERVAL_MS', 1000, 50, 60000),
+      allowPrivateAddresses: bool('webhookAllowPrivateAddresses', 'EIDGATE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES', false),
+    },
     providerOverrides,
     providerTimeoutMs: int('providerTimeoutMs', 'PROVIDER_TIMEOUT_MS', 10000, 100, 120000),
     adminToken,

@@ -165,6 +165,8 @@ export const AAD = {
   journey: (id: string) => `journey:${id}`,
   provider: (accountId: string, providerId: string) => `provider:${accountId}:${providerId}`,
   signingKey: (kid: string) => `signing-key:${kid}`,
+  /** A webhook subscription's signing secret (current and previous alike: both are the subscription's). */
+  webhookSecret: (subscriptionId: string) => `webhook-secret:${subscriptionId}`,
   /** The store's pseudonym key, sealed in encryption_key_check; opening it proves the key is the store's. */
   pseudonymKey: 'eidgate:pseudonym-key',
 };

@@ -29,6 +29,41 @@ describe('admin API', () => {
     assert.deepEqual(domains.body.result.requestDomains, ['login.auto.example']);
   });
 
+  it('manages webhook subscriptions: the secret once, the log, a redelivery, rotation, disable, delete', async () => {
+    const created = await run({
+      command: 'webhooks create',
+      options: { account: t.accountId, url: 'https://hooks.example/eid', event: ['authentication-api:session.success'], tag: ['prod'] },
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const { subscription, secret } = created.body.result;
+    assert.match(secret, /^whsec_/);
+    assert.match(created.body.text, /shown only now/);
+    assert.deepEqual(subscription.eventNames, ['authentication-api:session.success']);
+    const listed = await run({ command: 'webhooks list', options: { account: t.accountId } });
+    assert.deepEqual(
+      listed.body.result.map((s: { id: string }) => s.id),
+      [subscription.id],
+    );
+    assert.ok(!JSON.stringify(listed.body).includes(secret.slice(6)), 'the list never shows the secret');
+    const log = await run({ command: 'webhooks deliveries', args: [subscription.id] });
+    const [ping] = log.body.result.deliveries;
+    assert.equal(ping.eventName, 'authentication-api:ping');
+    assert.equal(ping.state, 'pending');
+    assert.equal((await run({ command: 'webhooks redeliver', args: [subscription.id, ping.eventId] })).status, 200);
+    assertApiError(await run({ command: 'webhooks redeliver', args: [subscription.id, 'no-such-event'] }), 404, 'not_found');
+    const rotated = await run({ command: 'webhooks rotate-secret', args: [subscription.id], options: { 'overlap-seconds': '60' } });
+    assert.notEqual(rotated.body.result.secret, secret);
+    assert.ok(rotated.body.result.subscription.previousSecretValidUntil);
+    assert.equal((await run({ command: 'webhooks disable', args: [subscription.id] })).body.result.enabled, false);
+    assertApiError(
+      await run({ command: 'webhooks create', options: { account: t.accountId, url: 'ftp://hooks.example/x' } }),
+      400,
+      'invalid_request_parameter',
+    );
+    assert.equal((await run({ command: 'webhooks delete', args: [subscription.id] })).status, 200);
+    assertApiError(await run({ command: 'webhooks deliveries', args: [subscription.id] }), 404, 'not_found');
+  });
+
   it('refuses bad commands and arguments with the error object', async () => {
     assertApiError(await run({ command: 'accounts explode' }), 400, 'invalid_request_parameter');
     const args = assertApiError(await run({ command: 'accounts add-domain', args: ['only-one'] }), 400, 'invalid_request_parameter');

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
+const DEV_WHSEC = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+
 const problems = (env: Record<string, string>): string[] => {
   try {
     loadConfig(env);
@@ -75,7 +77,13 @@ describe('configuration', () => {
     it('starts with an https PUBLIC_URL, DATABASE_URL and a key, simulator and development account off', () => {
       const c = loadConfig(prod);
       assert.equal(c.simulator.enabled, false);
-      assert.deepEqual(c.dev, { accountId: undefined, clientId: undefined, clientSecret: undefined });
+      assert.deepEqual(c.dev, {
+        accountId: undefined,
+        clientId: undefined,
+        clientSecret: undefined,
+        webhookUrl: undefined,
+        webhookSecret: undefined,
+      });
     });
 
     it('refuses an http PUBLIC_URL, also the default one', () => {
@@ -100,6 +108,15 @@ describe('configuration', () => {
       }
     });
 
+    it('refuses the development webhook instead of ignoring it', () => {
+      const p = problems({ ...prod, EIDGATE_DEV_WEBHOOK_URL: 'https://hooks.example/x', EIDGATE_DEV_WEBHOOK_SECRET: DEV_WHSEC });
+      for (const name of ['EIDGATE_DEV_WEBHOOK_URL', 'EIDGATE_DEV_WEBHOOK_SECRET'])
+        assert.ok(
+          p.some((m) => m.startsWith(`${name}: there is no development account`)),
+          name,
+        );
+    });
+
     it('names every missing piece at once', () => {
       const p = problems({ EIDGATE_ENV: 'production' });
       for (const name of ['EIDGATE_ENCRYPTION_KEY', 'PUBLIC_URL', 'DATABASE_URL']) {
@@ -109,6 +126,33 @@ describe('configuration', () => {
         );
       }
     });
+  });
+
+  it('events: one day of retries, 10 s per attempt, 1 s polling, no private addresses, unless set', () => {
+    const d = loadConfig({});
+    assert.deepEqual(d.events, { ttlSeconds: 86400, webhookTimeoutMs: 10000, pollIntervalMs: 1000, allowPrivateAddresses: false });
+    const c = loadConfig({
+      EVENT_TTL_SECONDS: '3600',
+      WEBHOOK_TIMEOUT_MS: '2500',
+      WEBHOOK_POLL_INTERVAL_MS: '200',
+      EIDGATE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
+    });
+    assert.deepEqual(c.events, { ttlSeconds: 3600, webhookTimeoutMs: 2500, pollIntervalMs: 200, allowPrivateAddresses: true });
+    assert.ok(problems({ WEBHOOK_TIMEOUT_MS: '600000' }).some((m) => m.startsWith('WEBHOOK_TIMEOUT_MS:')));
+  });
+
+  it('takes the development webhook as a URL and a Standard Webhooks secret, both or neither', () => {
+    const c = loadConfig({ EIDGATE_DEV_WEBHOOK_URL: 'http://localhost:9000/hook', EIDGATE_DEV_WEBHOOK_SECRET: DEV_WHSEC });
+    assert.equal(c.dev.webhookUrl, 'http://localhost:9000/hook');
+    assert.equal(c.dev.webhookSecret, DEV_WHSEC);
+    assert.ok(problems({ EIDGATE_DEV_WEBHOOK_URL: 'http://localhost:9000/hook' }).some((m) => m.includes('set both or neither')));
+    for (const bad of ['not-a-secret', 'whsec_c2hvcnQ=', `whsec_${'!'.repeat(40)}`])
+      assert.ok(
+        problems({ EIDGATE_DEV_WEBHOOK_URL: 'http://localhost:9000/hook', EIDGATE_DEV_WEBHOOK_SECRET: bad }).some((m) =>
+          m.startsWith('EIDGATE_DEV_WEBHOOK_SECRET:'),
+        ),
+        bad,
+      );
   });
 
   it('reads old encryption keys for rotation, each checked', () => {

@@ -8,6 +8,7 @@ import { EncryptionKeyMismatch, openSealer, resealStore } from '../src/domain/en
 import { systemClock } from '../src/domain/clock.ts';
 import { KeyRing } from '../src/domain/keys.ts';
 import { ProviderConfigs } from '../src/domain/providers/configs.ts';
+import { Webhooks } from '../src/domain/webhooks/subscriptions.ts';
 import { Store } from '../src/store/index.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -101,6 +102,10 @@ describe('keys reseal', () => {
     }
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await insertSession(store, before, accountId));
+    const hooks = (sealer: Sealer) =>
+      new Webhooks({ store, sealer, clock: systemClock, policy: { development: true, allowPrivateAddresses: false }, eventTtlSeconds: 60 });
+    const { subscription: hook, secret: oldHookSecret } = await hooks(before).create(accountId, { url: 'https://hooks.example/x' });
+    const { secret: hookSecret } = await hooks(before).rotateSecret(hook.id, 3600);
 
     const k2 = newKey();
     const rotating = await openSealer(store, { current: k2, old: [k1] });
@@ -111,6 +116,8 @@ describe('keys reseal', () => {
       'provider_configs.secret_enc': { scanned: 2, resealed: 2, unreadable: 0 },
       'signing_keys.private_jwk_enc': { scanned: 1, resealed: 1, unreadable: 0 },
       'encryption_key_check.pseudonym_key_enc': { scanned: 1, resealed: 1, unreadable: 0 },
+      'webhook_subscriptions.secret_enc': { scanned: 1, resealed: 1, unreadable: 0 },
+      'webhook_subscriptions.previous_secret_enc': { scanned: 1, resealed: 1, unreadable: 0 },
     });
 
     // The old key is gone now: the store opens with k2 alone, every value opens, pseudonyms are the same.
@@ -126,6 +133,12 @@ describe('keys reseal', () => {
       assert.deepEqual(after.openJson(row!.identity_enc, AAD.session(id)), { nin: '01010112345' });
       assert.deepEqual(after.openJson(row!.journey_enc, AAD.journey(id)), { nonce: 'n' });
     }
+    const [hookRow] = await store.sql.query<{ secret_enc: string; previous_secret_enc: string }>(
+      'SELECT secret_enc, previous_secret_enc FROM webhook_subscriptions WHERE id = $1',
+      [hook.id],
+    );
+    assert.equal(after.open(hookRow!.secret_enc, AAD.webhookSecret(hook.id)), hookSecret);
+    assert.equal(after.open(hookRow!.previous_secret_enc, AAD.webhookSecret(hook.id)), oldHookSecret);
     await assert.rejects(openSealer(store, { current: k1, old: [] }), EncryptionKeyMismatch);
 
     // Again: nothing left to do.

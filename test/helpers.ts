@@ -92,7 +92,8 @@ export async function configureTestProviders(broker: Broker, accountId: string):
 export const DEV_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
 /**
- * Starts a broker with a development-style account and client, on a free port, with a manual clock.
+ * Starts a broker with a development-style account and client, on a free port, with a manual clock. Background
+ * jobs (purge, event delivery) do not run: tests call their runOnce().
  * `share` starts a second broker process-equivalent on the first one's store (same schema, own pool).
  */
 export async function startBroker(env: Record<string, string> = {}, opts: BrokerOptions = {}, share?: TestBroker): Promise<TestBroker> {
@@ -112,7 +113,14 @@ export async function startBroker(env: Record<string, string> = {}, opts: Broker
   });
   const logs = new LogCapture();
   const clock = new ManualClock();
-  const broker = await createBroker(config, { clock, logger: createLogger(env.LOG_LEVEL ?? 'info', logs), schema, purge: false, ...opts });
+  const broker = await createBroker(config, {
+    clock,
+    logger: createLogger(env.LOG_LEVEL ?? 'info', logs),
+    schema,
+    purge: false,
+    events: false,
+    ...opts,
+  });
   const close = async () => {
     await broker.close();
     if (!share) await dropSchema(schema);

@@ -111,6 +111,10 @@ describe('the OpenAPI document for integrators', () => {
       [PATHS.sessions, 'post'],
       ['/auth/rest/sessions/{id}', 'get'],
       ['/auth/rest/sessions/{id}/cancel', 'post'],
+      ['/auth/rest/webhooks', 'post'],
+      ['/auth/rest/webhooks', 'get'],
+      ['/auth/rest/webhooks/{id}', 'patch'],
+      ['/auth/rest/webhooks/{id}/deliveries/{eventId}/redeliver', 'post'],
     ] as const) {
       assert.deepEqual(doc.paths[path][method].security, [{ oauth2: [API_SCOPE] }, { bearerAuth: [] }], `${method} ${path}`);
     }

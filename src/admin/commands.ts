@@ -10,6 +10,7 @@ import { KeyRing } from '../domain/keys.ts';
 import { ProviderConfigs } from '../domain/providers/configs.ts';
 import { errors } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
+import type { SubscriptionView, Webhooks } from '../domain/webhooks/subscriptions.ts';
 
 export class UsageError extends Error {}
 
@@ -28,11 +29,17 @@ export interface CommandContext {
     'private-key-file'?: string | undefined;
     'client-auth'?: string | undefined;
     par?: string | undefined;
+    url?: string | undefined;
+    event?: string[] | undefined;
+    tag?: string[] | undefined;
+    'overlap-seconds'?: string | undefined;
   };
   store: Store;
   accounts: Accounts;
   /** The sealing key, resolved only by commands that need it. */
   sealer: () => Sealer;
+  /** Webhook subscriptions (needs the sealing key: secrets are sealed). */
+  webhooks: () => Webhooks;
   /** Prints the result: JSON with --json, else the human line. */
   out: (value: unknown, human: () => string) => void;
 }
@@ -219,6 +226,70 @@ export const COMMANDS: Record<string, Command> = {
       out(saved, () => `${arg(1)} for ${arg(0)}: ${saved.issuer} as ${saved.clientId} (${saved.clientAuth}, par=${saved.par})`);
     },
   },
+  'webhooks list': {
+    args: 0,
+    async run({ webhooks, values, out }) {
+      const list = await webhooks().list(values.account);
+      out(list, () => list.map(subscriptionLine).join('\n') || '(no webhook subscriptions)');
+    },
+  },
+  'webhooks create': {
+    args: 0,
+    async run({ webhooks, values, out }) {
+      if (!values.account) throw new UsageError('--account is required');
+      if (!values.url) throw new UsageError('--url is required');
+      const r = await webhooks().create(values.account, { url: values.url, eventNames: values.event, tags: values.tag });
+      out(r, () => withSecretText('created webhook subscription', r.subscription, r.secret));
+    },
+  },
+  'webhooks disable': { args: 1, run: (ctx, arg) => setEnabled(ctx, arg(0), false) },
+  'webhooks enable': { args: 1, run: (ctx, arg) => setEnabled(ctx, arg(0), true) },
+  'webhooks delete': {
+    args: 1,
+    async run({ webhooks, out }, arg) {
+      await webhooks().remove(arg(0));
+      out({ id: arg(0), deleted: true }, () => `deleted ${arg(0)}`);
+    },
+  },
+  'webhooks rotate-secret': {
+    args: 1,
+    async run({ webhooks, values, out }, arg) {
+      const overlap = values['overlap-seconds'] === undefined ? undefined : Number(values['overlap-seconds']);
+      const r = await webhooks().rotateSecret(arg(0), overlap);
+      out(
+        r,
+        () =>
+          `${withSecretText('new signing secret for', r.subscription, r.secret)}\n  the previous secret signs too until ${r.subscription.previousSecretValidUntil ?? 'now'}`,
+      );
+    },
+  },
+  'webhooks deliveries': {
+    args: 1,
+    async run({ webhooks, out }, arg) {
+      const log = await webhooks().log(arg(0));
+      out(
+        log,
+        () =>
+          [
+            ...log.deliveries.map(
+              (d) =>
+                `${d.eventId}\t${d.eventName}\t${d.state}\tattempts ${d.attempts}${d.nextAttemptAt ? `\tnext ${d.nextAttemptAt}` : ''}`,
+            ),
+            ...log.attempts.map(
+              (a) =>
+                `  ${a.at} ${a.eventId} #${a.attempt} ${a.outcome} ${a.statusCode ?? '-'} ${a.latencyMs} ms${a.error ? ` ${a.error}` : ''}`,
+            ),
+          ].join('\n') || '(no deliveries)',
+      );
+    },
+  },
+  'webhooks redeliver': {
+    args: 2,
+    async run({ webhooks, out }, arg) {
+      await webhooks().redeliver(arg(0), arg(1));
+      out({ id: arg(0), eventId: arg(1), queued: true }, () => `queued ${arg(1)} for ${arg(0)} again`);
+    },
+  },
   'providers remove': {
     args: 2,
     async run({ store, accounts, sealer, out }, arg) {
@@ -228,6 +299,17 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+const subscriptionLine = (s: SubscriptionView) =>
+  `${s.id}\t${s.accountId}\t${s.enabled ? 'enabled' : `disabled (${s.disabledReason ?? ''})`}\t${s.url}\tevents: ${s.eventNames.join(',') || 'all'}\ttags: ${s.tags.join(',') || 'any'}`;
+
+const withSecretText = (verb: string, s: SubscriptionView, secret: string) =>
+  `${verb} ${s.id}\n  ${subscriptionLine(s)}\n  signing secret: ${secret}\n  (shown only now)`;
+
+async function setEnabled({ webhooks, out }: CommandContext, id: string, enabled: boolean): Promise<void> {
+  const s = await webhooks().update(id, { enabled });
+  out(s, () => subscriptionLine(s));
+}
 
 async function setDisabled({ accounts, out }: CommandContext, clientId: string, disabled: boolean): Promise<void> {
   await accounts.setClientDisabled(clientId, disabled);

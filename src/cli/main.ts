@@ -7,6 +7,8 @@ import { Sealer } from '../crypto.ts';
 import { Accounts } from '../domain/accounts.ts';
 import { systemClock } from '../domain/clock.ts';
 import { PROVIDER_IDS } from '../domain/providers/registry.ts';
+import { Webhooks } from '../domain/webhooks/subscriptions.ts';
+import { EVENT_NAMES } from '../domain/events/envelope.ts';
 import { resolveEncryptionKey } from '../encryption-key.ts';
 import { isAppError } from '../errors/index.ts';
 import { createLogger } from '../log.ts';
@@ -34,9 +36,16 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
   eidgate providers set ACCOUNT_ID PROVIDER --issuer URL --client-id ID [--client-secret S | --private-key-file F]
                         [--client-auth client_secret_basic|client_secret_post|private_key_jwt] [--par on|off]
   eidgate providers remove ACCOUNT_ID PROVIDER
+  eidgate webhooks list [--account ACCOUNT_ID]
+  eidgate webhooks create --account ACCOUNT_ID --url URL [--event NAME]… [--tag TAG]…   (prints the signing secret once)
+  eidgate webhooks disable ID | webhooks enable ID | webhooks delete ID
+  eidgate webhooks rotate-secret ID [--overlap-seconds N]   (the previous secret signs too for N s, default 86400)
+  eidgate webhooks deliveries ID        (the delivery log: states, attempts, status codes, latency)
+  eidgate webhooks redeliver ID EVENT_ID
   eidgate simulator                     (the standalone ID-porten simulator; see npm run simulator)
 
 Providers: ${PROVIDER_IDS.join(', ')}
+Events: ${EVENT_NAMES.join(', ')}
 
 Options: --json  machine-readable output on stdout
 `;
@@ -61,6 +70,10 @@ async function main(argv: string[]): Promise<number> {
       'private-key-file': { type: 'string' },
       'client-auth': { type: 'string' },
       par: { type: 'string' },
+      url: { type: 'string' },
+      event: { type: 'string', multiple: true },
+      tag: { type: 'string', multiple: true },
+      'overlap-seconds': { type: 'string' },
     },
   });
   const [group, action, ...args] = positionals;
@@ -89,13 +102,23 @@ async function main(argv: string[]): Promise<number> {
   // Warnings go to stderr so that --json output on stdout stays parseable.
   const log = createLogger('warn', pino.destination(2));
   const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let sealed: Sealer | undefined;
+  const sealer = () => (sealed ??= new Sealer(resolveEncryptionKey(config, log), { oldKeys: config.oldEncryptionKeys }));
   try {
     const ctx: CommandContext = {
       args,
       values,
       store,
       accounts: new Accounts(store, systemClock),
-      sealer: () => new Sealer(resolveEncryptionKey(config, log), { oldKeys: config.oldEncryptionKeys }),
+      sealer,
+      webhooks: () =>
+        new Webhooks({
+          store,
+          sealer: sealer(),
+          clock: systemClock,
+          policy: { development: config.env === 'development', allowPrivateAddresses: config.events.allowPrivateAddresses },
+          eventTtlSeconds: config.events.ttlSeconds,
+        }),
       out: print,
     };
     await command.run(ctx, (i) => args[i] ?? '');

@@ -75,6 +75,9 @@ function aadOf(column: SealedColumn, key: string[]): string {
       return AAD.signingKey(a);
     case 'encryption_key_check.pseudonym_key_enc':
       return AAD.pseudonymKey;
+    case 'webhook_subscriptions.secret_enc':
+    case 'webhook_subscriptions.previous_secret_enc':
+      return AAD.webhookSecret(a);
   }
 }
 

@@ -4,6 +4,7 @@
 import { accountQueries } from './accounts.ts';
 import { authFailureQueries } from './auth-failures.ts';
 import { clientQueries } from './clients.ts';
+import { eventQueries, webhookQueries } from './events.ts';
 import { idempotencyQueries } from './idempotency.ts';
 import { migrate } from './migrations.ts';
 import { providerConfigQueries } from './provider-configs.ts';
@@ -15,6 +16,14 @@ import { openSql, type Sql, type SqlOptions } from './sql.ts';
 export type { Account, DomainKind } from './accounts.ts';
 export type { FailureRule } from './auth-failures.ts';
 export type { ApiClient, ClientSecretRecord, NewSecret } from './clients.ts';
+export type {
+  AttemptRecord,
+  ClaimedDelivery,
+  DeliveryRecord,
+  DeliveryState,
+  SubscriptionPatch,
+  WebhookSubscription,
+} from './events.ts';
 export type { ProviderConfigRecord } from './provider-configs.ts';
 export { SEALED_COLUMNS, type SealedColumn, type SealedValue } from './sealed-columns.ts';
 export type { SessionPatch, SessionRecord, TransitionGuard } from './sessions.ts';
@@ -31,6 +40,8 @@ function queries(sql: Sql) {
     providerConfigs: providerConfigQueries(sql),
     authFailures: authFailureQueries(sql),
     sealedColumns: sealedColumnQueries(sql),
+    events: eventQueries(sql),
+    webhooks: webhookQueries(sql),
   };
 }
 
@@ -46,6 +57,8 @@ export class Store {
   readonly providerConfigs: Queries['providerConfigs'];
   readonly authFailures: Queries['authFailures'];
   readonly sealedColumns: Queries['sealedColumns'];
+  readonly events: Queries['events'];
+  readonly webhooks: Queries['webhooks'];
 
   private constructor(sql: Sql) {
     this.sql = sql;
@@ -58,6 +71,8 @@ export class Store {
     this.providerConfigs = q.providerConfigs;
     this.authFailures = q.authFailures;
     this.sealedColumns = q.sealedColumns;
+    this.events = q.events;
+    this.webhooks = q.webhooks;
   }
 
   static async open(opts: SqlOptions): Promise<Store> {

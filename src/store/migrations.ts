@@ -107,6 +107,62 @@ CREATE TABLE auth_failures (
 CREATE INDEX auth_failures_window ON auth_failures (window_start);
 `,
   },
+  {
+    version: 5,
+    name: 'events: the outbox written with each session transition, webhook subscriptions, deliveries and their log',
+    sql: `
+CREATE TABLE events (
+  id text PRIMARY KEY,
+  seq bigserial NOT NULL,
+  account_id text NOT NULL,
+  event_name text NOT NULL,
+  envelope jsonb NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX events_expires ON events (expires_at);
+CREATE TABLE webhook_subscriptions (
+  id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id),
+  url text NOT NULL,
+  event_names text[] NOT NULL DEFAULT '{}',
+  tags text[] NOT NULL DEFAULT '{}',
+  secret_enc text NOT NULL,
+  previous_secret_enc text,
+  previous_secret_until timestamptz,
+  enabled boolean NOT NULL DEFAULT true,
+  disabled_reason text,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX webhook_subscriptions_account ON webhook_subscriptions (account_id);
+CREATE TABLE webhook_deliveries (
+  event_id text NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  subscription_id text NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
+  state text NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  delivered_at timestamptz,
+  PRIMARY KEY (event_id, subscription_id)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_subscription ON webhook_deliveries (subscription_id);
+CREATE TABLE webhook_attempts (
+  id bigserial PRIMARY KEY,
+  event_id text NOT NULL,
+  subscription_id text NOT NULL,
+  attempt integer NOT NULL,
+  at timestamptz NOT NULL,
+  status_code integer,
+  outcome text NOT NULL,
+  latency_ms integer NOT NULL,
+  error text,
+  FOREIGN KEY (event_id, subscription_id) REFERENCES webhook_deliveries(event_id, subscription_id) ON DELETE CASCADE
+);
+CREATE INDEX webhook_attempts_subscription ON webhook_attempts (subscription_id, id);
+CREATE INDEX sessions_open_expires ON sessions (expires_at) WHERE status IN ('CREATED', 'WAITING_FOR_USER');
+`,
+  },
 ];
 
 import { LOCKS } from './locks.ts';

@@ -10,6 +10,8 @@ export const SEALED_COLUMNS = {
   'provider_configs.secret_enc': { table: 'provider_configs', key: ['account_id', 'provider_id'], column: 'secret_enc' },
   'signing_keys.private_jwk_enc': { table: 'signing_keys', key: ['kid'], column: 'private_jwk_enc' },
   'encryption_key_check.pseudonym_key_enc': { table: 'encryption_key_check', key: ['id'], column: 'pseudonym_key_enc' },
+  'webhook_subscriptions.secret_enc': { table: 'webhook_subscriptions', key: ['id'], column: 'secret_enc' },
+  'webhook_subscriptions.previous_secret_enc': { table: 'webhook_subscriptions', key: ['id'], column: 'previous_secret_enc' },
 } as const;
 
 export type SealedColumn = keyof typeof SEALED_COLUMNS;

@@ -151,6 +151,23 @@ export function sessionQueries(sql: Sql) {
     },
 
     /**
+     * Writes EXPIRED on open sessions whose lifetime is over, at most `limit` per call, and returns them (each
+     * needs its event, written by the caller in the same transaction). SKIP LOCKED: concurrent sweepers in
+     * several processes take different rows, and a session a finish is writing is left to that finish.
+     */
+    async expireDue(now: Date, limit: number): Promise<SessionRecord[]> {
+      const rows = await sql.query<SessionRow>(
+        `UPDATE sessions SET status = 'EXPIRED', finished_at = expires_at, journey_enc = NULL
+         WHERE status IN ('CREATED', 'WAITING_FOR_USER') AND id IN (
+           SELECT id FROM sessions WHERE status IN ('CREATED', 'WAITING_FOR_USER') AND expires_at <= $1
+           ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING ${COLUMNS}`,
+        [now, limit],
+      );
+      return rows.map(toSession);
+    },
+
+    /**
      * Deletes sessions finished or expired before the cutoff, at most `limit` per call. SKIP LOCKED lets
      * several processes purge at once without waiting on each other or deleting a row twice.
      */

@@ -18,7 +18,17 @@ import {
 } from '../../model/session.ts';
 import { canonicalJson } from '../../shared/canonical-json.ts';
 import { withParams } from '../../shared/url.ts';
-import { type Account, CLAIMED_PREFIX, type SessionRecord, type Store } from '../../store/index.ts';
+import {
+  type Account,
+  CLAIMED_PREFIX,
+  type Queries,
+  type SessionPatch,
+  type SessionRecord,
+  type Store,
+  type TransitionGuard,
+} from '../../store/index.ts';
+import { DEFAULT_EVENT_TTL_SECONDS } from '../events/constants.ts';
+import { sessionEvent } from '../events/envelope.ts';
 import type { Clock } from '../clock.ts';
 import { effectiveStatus, sourcesOf } from './lifecycle.ts';
 import {
@@ -85,7 +95,12 @@ export interface SessionsDeps {
   isProviderConfigured: (accountId: string, providerId: string) => Promise<boolean>;
   /** The host of PUBLIC_URL: a requestDomain equal to it needs no configuration. */
   publicHost: string;
+  /** How long an event's deliveries are retried (its expiresAt); default one day. */
+  eventTtlSeconds?: number;
 }
+
+/** Sessions the expiry sweeper writes per transaction. */
+const EXPIRY_BATCH = 500;
 
 export class Sessions {
   readonly #store: Store;
@@ -94,8 +109,10 @@ export class Sessions {
   readonly #findAccount: SessionsDeps['findAccount'];
   readonly #isProviderConfigured: SessionsDeps['isProviderConfigured'];
   readonly #publicHost: string;
+  readonly #eventTtlSeconds: number;
 
   constructor(deps: SessionsDeps) {
+    this.#eventTtlSeconds = deps.eventTtlSeconds ?? DEFAULT_EVENT_TTL_SECONDS;
     this.#publicHost = deps.publicHost.toLowerCase();
     this.#store = deps.store;
     this.#sealer = deps.sealer;
@@ -158,13 +175,17 @@ export class Sessions {
       journeyEnc: null,
     };
     if (!idempotencyKey) {
-      await this.#store.sessions.insert(session);
+      await this.#store.transaction(async (tx) => {
+        await tx.sessions.insert(session);
+        await this.#recordEvent(tx, session, now);
+      });
       return { session, replayed: false };
     }
     const requestHash = sha256(canonicalJson(request));
     return this.#store.transaction(async (tx) => {
       if (await tx.idempotency.claim(accountId, idempotencyKey, requestHash, session.id)) {
         await tx.sessions.insert(session);
+        await this.#recordEvent(tx, session, now);
         return { session, replayed: false };
       }
       const prior = await tx.idempotency.find(accountId, idempotencyKey);
@@ -197,10 +218,11 @@ export class Sessions {
   async cancel(accountId: string, id: string): Promise<SessionRecord> {
     await this.requireForAccount(accountId, id);
     const now = this.#clock.now();
-    const done = await this.#store.sessions.transition(
+    const done = await this.#transitionWithEvent(
       id,
       { from: sourcesOf('CANCELLED'), notExpiredAt: now },
       { status: 'CANCELLED', finishedAt: now },
+      now,
     );
     if (done) return done;
     const current = await this.#store.sessions.get(id);
@@ -221,7 +243,7 @@ export class Sessions {
       sealed.subject = { id, ...outcome.attributes };
     }
     const to: FinalStatus = outcome.status;
-    return this.#store.sessions.transition(
+    return this.#transitionWithEvent(
       session.id,
       { from: sourcesOf(to), notExpiredAt: now, ...(guard.journeyState ? { journeyState: guard.journeyState } : {}) },
       {
@@ -233,7 +255,45 @@ export class Sessions {
         identityEnc: this.#sealer.sealJson(sealed, AAD.session(session.id)),
         journeyEnc: null,
       },
+      now,
     );
+  }
+
+  /**
+   * A transition that has an event (created, a final status): the conditional write and the event (with its
+   * deliveries) commit together or not at all, so no event reports a change that did not happen and no
+   * change goes unreported.
+   */
+  #transitionWithEvent(id: string, guard: TransitionGuard, patch: SessionPatch, now: Date): Promise<SessionRecord | null> {
+    return this.#store.transaction(async (tx) => {
+      const done = await tx.sessions.transition(id, guard, patch);
+      if (done) await this.#recordEvent(tx, done, now);
+      return done;
+    });
+  }
+
+  async #recordEvent(tx: Queries, session: SessionRecord, now: Date): Promise<void> {
+    await tx.events.record(sessionEvent(session, now, this.#eventTtlSeconds));
+  }
+
+  /**
+   * The expiry sweeper: open sessions whose lifetime is over become EXPIRED in the store, each with its
+   * event, in the same transaction. Readers saw them as EXPIRED already (effectiveStatus); this is what makes
+   * the expiry an event. Safe in every process at once (the store skips rows another sweeper holds).
+   * Returns how many sessions it expired.
+   */
+  async expireDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const now = this.#clock.now();
+      const n = await this.#store.transaction(async (tx) => {
+        const expired = await tx.sessions.expireDue(now, EXPIRY_BATCH);
+        for (const session of expired) await this.#recordEvent(tx, session, now);
+        return expired.length;
+      });
+      total += n;
+      if (n < EXPIRY_BATCH) return total;
+    }
   }
 
   /** Binds an open session to a journey (browser and provider state), conditionally like every write. */

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { COMMANDS, type CommandContext, UsageError } from '../../admin/commands.ts';
 import type { Sealer } from '../../crypto.ts';
 import type { Accounts } from '../../domain/accounts.ts';
+import type { Webhooks } from '../../domain/webhooks/subscriptions.ts';
 import { type AuthThrottle, ADMIN_RULE } from '../../domain/auth-throttle.ts';
 import { errors } from '../../errors/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -29,14 +30,18 @@ const OPTION_NAMES = [
   'private-key-file',
   'client-auth',
   'par',
+  'url',
+  'event',
+  'tag',
+  'overlap-seconds',
 ] as const;
-const LIST_OPTIONS = new Set(['callback-domain', 'permission']);
+const LIST_OPTIONS = new Set(['callback-domain', 'permission', 'event', 'tag']);
 
 const commandSchema = {
   tags: ['Administration'],
   summary: 'Run an administration command',
   description:
-    "Runs one of the commands of the eidgate CLI (`eidgate accounts create …`) on the broker: accounts and their domains, API clients and secrets, signing keys, provider configurations. Authenticate with `Authorization: Bearer <EIDGATE_ADMIN_TOKEN>`. The answer is the command's result (what `--json` prints) and its human line.",
+    "Runs one of the commands of the eidgate CLI (`eidgate accounts create …`) on the broker: accounts and their domains, API clients and secrets, signing keys, provider configurations, webhook subscriptions. Authenticate with `Authorization: Bearer <EIDGATE_ADMIN_TOKEN>`. The answer is the command's result (what `--json` prints) and its human line.",
   security: [{ adminToken: [] }],
   body: {
     type: 'object',
@@ -78,6 +83,7 @@ export interface AdminDeps {
   accounts: Accounts;
   sealer: Sealer;
   throttle: AuthThrottle;
+  webhooks: Webhooks;
   /** The tokens that open the admin API; with none, it answers 404. */
   tokens: string[];
 }
@@ -117,6 +123,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
         store: deps.store,
         accounts: deps.accounts,
         sealer: () => deps.sealer,
+        webhooks: () => deps.webhooks,
         out: (value, human) => {
           output = { result: value, text: human() };
         },

@@ -5,6 +5,7 @@
 import { JOURNEY_ERROR_CODES } from '../../domain/journey/journeys.ts';
 import { PROVIDER_ERROR_CODES } from '../../domain/providers/adapter.ts';
 import { API_SCOPE } from '../../domain/tokens.ts';
+import { EVENT_NAMES } from '../../domain/events/envelope.ts';
 import { EXAMPLE_USES, EXAMPLES } from './examples.ts';
 import { PATHS } from '../paths.ts';
 
@@ -52,6 +53,8 @@ const AUTH_ERRORS: Responses = {
   '403': "`forbidden`: the client lacks the sessions permission, or `signicat-accountId` names another account than the token's.",
 };
 const BAD_QUERY = '`invalid_request_parameter`: a query parameter failed validation; `invalidParams` names it.';
+const NO_WEBHOOK = '`not_found`: no such webhook subscription for this account.';
+const BAD_WEBHOOK = '`invalid_request_parameter`: a field failed validation; `invalidParams` names it.';
 const NO_SESSION = "`not_found`: no such session for this account (another account's sessions do not exist either).";
 
 /** Keyed by "METHOD path" as the document writes paths. Statuses not listed here are not answered by the operation. */
@@ -86,6 +89,48 @@ const OPERATIONS: Record<string, OperationText> = {
       '413': '`payload_too_large`: the body is over 64 KiB.',
       '415': '`unsupported_media_type`: a body that is not JSON.',
     },
+  },
+  [`post ${PATHS.webhooks}`]: {
+    description: `Subscribes the account to its events (eidgate's API; Signicat manages subscriptions in its Dashboard). Each event is POSTed to \`url\` as JSON in Signicat's envelope (\`id, timestamp, sender, eventName, eventData, accountId, organizationId, expiresAt, tags\`), signed following Standard Webhooks (\`webhook-id\` = the event id, \`webhook-timestamp\`, \`webhook-signature\` HMAC-SHA256 with the \`whsec_…\` secret): verify it with any Standard Webhooks library. Any 2xx is success; other answers and timeouts are retried with exponential backoff until the event's \`expiresAt\`; 410 disables the subscription. A \`${EVENT_NAMES.at(-1)}\` event is sent at once. Events: ${EVENT_NAMES.map((n) => `\`${n}\``).join(', ')}; \`eventData\` is \`{ sessionId, status, provider, externalReference, usageReference, errorCode }\`, never identity data: read the session.`,
+    responses: {
+      '201': 'The subscription and its signing secret, shown only now.',
+      '400':
+        '`invalid_request_parameter`: a bad field, a URL that is not https (outside development) or points at an internal address (production).',
+      ...AUTH_ERRORS,
+      '409': '`conflict`: the account already has the maximum number of subscriptions (20).',
+      '415': '`unsupported_media_type`: the body is not JSON.',
+    },
+  },
+  [`get ${PATHS.webhooks}`]: {
+    description: "The account's webhook subscriptions (never their secrets).",
+    responses: { '200': 'The subscriptions.', ...AUTH_ERRORS },
+  },
+  [`get ${PATHS.webhook.replace(':id', '{id}')}`]: {
+    description: 'One webhook subscription of the account (never its secret).',
+    responses: { '200': 'The subscription.', ...AUTH_ERRORS, '404': NO_WEBHOOK },
+  },
+  [`patch ${PATHS.webhook.replace(':id', '{id}')}`]: {
+    description: 'Changes the URL, the filters or `enabled` (re-enable a subscription a 410 disabled). Fields left out stay as they are.',
+    responses: { '200': 'The subscription.', '400': BAD_WEBHOOK, ...AUTH_ERRORS, '404': NO_WEBHOOK, '415': 'The body is not JSON.' },
+  },
+  [`delete ${PATHS.webhook.replace(':id', '{id}')}`]: {
+    description: 'Deletes the subscription with its pending deliveries and delivery log.',
+    responses: { '204': 'Deleted.', ...AUTH_ERRORS, '404': NO_WEBHOOK },
+  },
+  [`post ${PATHS.webhookRotateSecret.replace(':id', '{id}')}`]: {
+    description:
+      'A new signing secret, shown only in this answer. The previous one keeps signing beside it for `overlapSeconds` (default one day): during the overlap `webhook-signature` carries two signatures, so the receiver can switch secrets without missing a delivery.',
+    responses: { '200': 'The subscription and its new secret.', '400': BAD_WEBHOOK, ...AUTH_ERRORS, '404': NO_WEBHOOK },
+  },
+  [`get ${PATHS.webhookDeliveries.replace(':id', '{id}')}`]: {
+    description:
+      'The delivery log: the latest deliveries (state `pending`, `delivered`, `expired` or `gone`) and attempts (HTTP status, outcome, latency). Bodies are never kept.',
+    responses: { '200': 'The log, newest first.', ...AUTH_ERRORS, '404': NO_WEBHOOK },
+  },
+  [`post ${PATHS.webhookRedeliver.replace(':id', '{id}').replace(':eventId', '{eventId}')}`]: {
+    description:
+      'Sends the event to this subscription again (same `webhook-id`), retried for another event lifetime. Events are kept until the retention period after their `expiresAt`.',
+    responses: { '202': 'Queued.', ...AUTH_ERRORS, '404': `${NO_WEBHOOK} Or no such event of the account.` },
   },
   [`post ${PATHS.token}`]: {
     description: `OAuth 2.0 client-credentials grant (RFC 6749 §4.4), form-encoded. Authenticate with HTTP Basic (client_secret_basic) or \`client_id\` and \`client_secret\` in the form (client_secret_post), not both. The only scope is \`${API_SCOPE}\` (also granted when \`scope\` is absent). The token is an ES256 JWT, valid for the client's token lifetime (600 s by default).`,
@@ -159,7 +204,10 @@ export function describeDocument<T extends OpenApiObject>(doc: T, tokenUrl: stri
       if (op.security) op.security = SESSION_SECURITY;
       for (const p of op.parameters ?? []) {
         if (p.in === 'path' && p.name === 'id')
-          p.description = 'The session id (`id` of the created session; `sessionId` on the callback).';
+          p.description = path.startsWith(PATHS.webhooks)
+            ? 'The webhook subscription id (`wh-…`).'
+            : 'The session id (`id` of the created session; `sessionId` on the callback).';
+        if (p.in === 'path' && p.name === 'eventId') p.description = 'The event id (`id` in the envelope, `webhook-id` on the request).';
       }
       // The sessions routes share one list of error statuses (schemas.ts); the document lists those this
       // operation can answer, each with what it means here.

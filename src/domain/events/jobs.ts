@@ -1,0 +1,41 @@
+// The background work of the event outbox, in every broker process: the expiry sweeper (open sessions past
+// their lifetime become EXPIRED, with their event) and webhook delivery. Both coordinate through the store
+// (SKIP LOCKED), so any number of processes can run them at once. Tests call runOnce() themselves.
+import type { Logger } from 'pino';
+import type { Sessions } from '../sessions/sessions.ts';
+import type { RoundResult, WebhookDelivery } from '../webhooks/delivery.ts';
+
+export class EventJobs {
+  readonly #sessions: Sessions;
+  readonly #delivery: WebhookDelivery;
+  readonly #log: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+
+  constructor(sessions: Sessions, delivery: WebhookDelivery, log: Logger) {
+    this.#sessions = sessions;
+    this.#delivery = delivery;
+    this.#log = log;
+  }
+
+  async runOnce(): Promise<RoundResult & { sessionsExpired: number }> {
+    const sessionsExpired = await this.#sessions.expireDue();
+    return { sessionsExpired, ...(await this.#delivery.runOnce()) };
+  }
+
+  start(intervalMs: number): void {
+    this.#timer = setInterval(() => {
+      if (this.#running) return;
+      this.#running = this.runOnce()
+        .catch((err) => this.#log.warn({ err }, 'event round failed (expiry sweep or webhook delivery); will retry'))
+        .finally(() => (this.#running = undefined));
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#running;
+    await this.#delivery.close();
+  }
+}
