@@ -151,7 +151,12 @@ async function createHttp(
   dev: { accountId?: string | undefined; formTargets: string[] },
   localAdminToken: string | undefined,
 ) {
-  const app = createApp({ logger: log, trustProxy: config.trustProxy, https: config.publicUrl.startsWith('https:') });
+  const app = createApp({
+    logger: log,
+    trustProxy: config.trustProxy,
+    https: config.publicUrl.startsWith('https:'),
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { store });
   await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls, throttle: s.throttle });

@@ -50,6 +50,8 @@ export interface Config {
   /** Per provider id, the `<PREFIX>_*` overrides that were set (see the provider registry). */
   providerOverrides: Record<string, ProviderOverride>;
   providerTimeoutMs: number;
+  /** A request's headers and body must arrive within this time (slow clients cannot hold connections). */
+  requestTimeoutMs: number;
   /** Opens the admin API (Authorization: Bearer); without it the admin API is off, except for the local CLI. */
   adminToken: string | undefined;
 }
@@ -82,6 +84,7 @@ const KEYS = {
   WEBHOOK_POLL_INTERVAL_MS: 'webhookPollIntervalMs',
   EIDGATE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'webhookAllowPrivateAddresses',
   PROVIDER_TIMEOUT_MS: 'providerTimeoutMs',
+  REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
   EIDGATE_ADMIN_TOKEN: 'adminToken',
 } as const;
 
@@ -281,6 +284,7 @@ function parseConfig(raw: Raw, problems: string[]): Config {
     },
     providerOverrides,
     providerTimeoutMs: int('providerTimeoutMs', 'PROVIDER_TIMEOUT_MS', 10000, 100, 120000),
+    requestTimeoutMs: int('requestTimeoutMs', 'REQUEST_TIMEOUT_MS', 30000, 100, 600000),
     adminToken,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -140,3 +140,27 @@ describe('a store outage during requests', { skip: !onPostgres && 'needs DATABAS
     assert.ok(res.headers.get('retry-after'), 'Retry-After');
   });
 });
+
+describe('a client that never finishes its request', () => {
+  let t: TestBroker;
+  before(async () => {
+    t = await startBroker({ REQUEST_TIMEOUT_MS: '300' });
+  });
+  after(() => t.close());
+
+  it('loses its connection after REQUEST_TIMEOUT_MS instead of holding it', async () => {
+    const { port } = new URL(t.base);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    // Headers announce a body of 100 bytes; only 10 ever come.
+    socket.write(
+      'POST /auth/open/connect/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type',
+    );
+    let answer = '';
+    socket.on('data', (d) => (answer += d));
+    const started = Date.now();
+    await once(socket, 'close');
+    assert.ok(Date.now() - started < 10_000, 'closed by the broker, long before any client timeout');
+    assert.match(answer, /^HTTP\/1\.1 408/);
+  });
+});

@@ -6,6 +6,7 @@ import formbody from '@fastify/formbody';
 import type { Logger } from 'pino';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { errors } from '../errors/index.ts';
 import { UNSTORABLE_REASON, unstorableField } from '../shared/text.ts';
 import { renderErrorPage } from '../pages/render.ts';
@@ -19,6 +20,8 @@ export interface AppOptions {
   logger: Logger;
   trustProxy: boolean;
   bodyLimit?: number;
+  /** REQUEST_TIMEOUT_MS: headers and body must arrive within it (30 s by default). */
+  requestTimeoutMs?: number;
   /** PUBLIC_URL is https: browsers are told to use nothing else (HSTS). */
   https?: boolean;
 }
@@ -45,6 +48,7 @@ class AccessLog extends LogController {
 }
 
 export function createApp(opts: AppOptions): FastifyInstance {
+  const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     trustProxy: opts.trustProxy,
@@ -54,7 +58,10 @@ export function createApp(opts: AppOptions): FastifyInstance {
     return503OnClosing: true,
     // A request (headers and body) must arrive within 30 s: a client trickling bytes cannot hold a socket
     // and its memory for ever (Node's default is no limit).
-    requestTimeout: 30_000,
+    requestTimeout,
+    // Node enforces requestTimeout when it checks its connections, every 30 s by default: a client could
+    // hold a connection for twice the limit. Check every second (or faster for a shorter limit).
+    serverFactory: (handler) => createServer({ requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) }, handler),
     logController: new AccessLog(),
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false, useDefaults: false } },
     routerOptions: { ignoreTrailingSlash: false },
