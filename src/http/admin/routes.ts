@@ -29,8 +29,15 @@ const OPTION_NAMES = [
   'private-key-file',
   'client-auth',
   'par',
+  'scope',
+  'acr',
+  'acr-map',
+  'claims',
+  'claims-file',
+  'label',
+  'id-token-alg',
 ] as const;
-const LIST_OPTIONS = new Set(['callback-domain', 'permission']);
+const LIST_OPTIONS = new Set(['callback-domain', 'permission', 'acr', 'acr-map', 'label']);
 
 const commandSchema = {
   tags: ['Administration'],
