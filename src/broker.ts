@@ -11,6 +11,7 @@ import { type Clock, systemClock } from './domain/clock.ts';
 import { Journeys } from './domain/journey/journeys.ts';
 import { KeyRing } from './domain/keys.ts';
 import type { ProviderAdapter } from './domain/providers/adapter.ts';
+import { ProviderCatalog } from './domain/providers/catalog.ts';
 import { ProviderConfigs } from './domain/providers/configs.ts';
 import { PROVIDERS, type SimulatedAs } from './domain/providers/registry.ts';
 import { Purger } from './domain/sessions/purge.ts';
@@ -95,6 +96,7 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
     clock,
     findAccount: (id) => accounts.findAccountCached(id),
     isProviderConfigured: async (accountId, providerId) => (await providerConfigs.resolve(accountId, providerId)) !== null,
+    genericProviderIds: (accountId) => providerConfigs.genericIds(accountId),
     publicHost: new URL(config.publicUrl).hostname,
     eventTtlSeconds: config.events.ttlSeconds,
   });
@@ -107,8 +109,7 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
   const adapters = new Map<string, ProviderAdapter>(PROVIDERS.map((p) => [p.id, p.createAdapter(adapterDeps)]));
   const journeys = new Journeys({
     sessions,
-    adapters,
-    configs: providerConfigs,
+    catalog: new ProviderCatalog(providerConfigs, adapters, adapterDeps),
     callbackUrl: urls.providerCallback,
     log,
     settleTimeoutMs: config.providerTimeoutMs + 5000,

@@ -1,6 +1,7 @@
-// Norwegian BankID in a real browser: Debian's Chromium through the broker's chooser (ID-porten and BankID,
-// in nb, nn and en) to the simulator's BankID Norge login and back, axe-core on the chooser and on BankID's
-// page. One BankID option per language: BID, BIS, BIM.
+// Norwegian BankID in a real browser: Debian's Chromium through the broker's chooser (ID-porten, BankID and
+// a generic OpenID Connect provider of the account, in nb, nn and en) to the simulator's BankID Norge login and
+// back, axe-core on the chooser and on BankID's page. One BankID option per language: BID, BIS, BIM; and one
+// login through the generic provider (the simulator's ID-porten profile registered under an id of its own).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ async function assertAccessible(page: Page, label: string): Promise<void> {
 }
 
 const label = (id: string, lang: 'nb' | 'nn' | 'en') => PROVIDERS.find((p) => p.id === id)!.labels[lang];
+const GENERIC_LABELS = { nb: 'Kommunens innlogging', nn: 'Kommunen si innlogging', en: 'Municipal login' } as const;
 
 describe('nbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser at ${CHROMIUM}` }, () => {
   let browser: Browser;
@@ -46,7 +48,7 @@ describe('nbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser 
         {
           client_id: 'broker',
           client_secret: SIM_SECRET,
-          redirect_uris: ['idporten', 'nbid'].map((p) => `${t.config.publicUrl}/auth/callback/${p}`),
+          redirect_uris: ['idporten', 'nbid', 'kommune-id'].map((p) => `${t.config.publicUrl}/auth/callback/${p}`),
           scope: 'openid profile',
         },
       ],
@@ -64,6 +66,15 @@ describe('nbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser 
         par: true,
       });
     }
+    await t.broker.providerConfigs.addGeneric(t.accountId, 'kommune-id', {
+      issuer: sim.issuers.idporten,
+      clientId: 'broker',
+      clientSecret: SIM_SECRET,
+      par: 'on',
+      acr: ['substantial=idporten-loa-substantial', 'high=idporten-loa-high'],
+      claims: JSON.stringify({ nin: 'pid', name: '{given_name} {family_name}' }),
+      label: Object.entries(GENERIC_LABELS).map(([lang, text]) => `${lang}=${text}`),
+    });
     token = await getToken(t.base, t.clientId, t.clientSecret);
   });
   after(async () => {
@@ -78,13 +89,13 @@ describe('nbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser 
     { lang: 'en', idp: 'BIM', eid: 'BankID på mobil', loa: 'high', login: 'Log in' },
   ] as const;
   for (const c of cases) {
-    it(`[${c.lang}] the chooser offers ID-porten and BankID; BankID ${c.idp} logs in and the service gets the subject`, async () => {
+    it(`[${c.lang}] the chooser offers ID-porten, BankID and the account's generic provider; BankID ${c.idp} logs in and the service gets the subject`, async () => {
       const s = (
         await call(t.base, 'POST', '/auth/rest/sessions', {
           token,
           body: validSessionRequest({
             language: c.lang,
-            allowedProviders: ['idporten', 'nbid'],
+            allowedProviders: ['idporten', 'nbid', 'kommune-id'],
             requestedAttributes: ['nin', 'name', 'nbidIdp'],
             additionalParameters: { nbid_idp: c.idp },
             callbackUrls: { success: `${APP}/success`, abort: `${APP}/abort`, error: `${APP}/error` },
@@ -101,8 +112,10 @@ describe('nbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser 
         assert.equal(await page.getAttribute('html', 'lang'), c.lang);
         const idporten = page.getByRole('button', { name: label('idporten', c.lang) });
         const bankid = page.getByRole('button', { name: label('nbid', c.lang), exact: true });
+        const generic = page.getByRole('button', { name: GENERIC_LABELS[c.lang], exact: true });
         await idporten.waitFor();
         await bankid.waitFor();
+        await generic.waitFor();
         await assertAccessible(page, `chooser (${c.lang})`);
         await bankid.click();
         await page.waitForURL(new RegExp(`^${sim.issuers.bankid}/login-actions/`));
@@ -127,4 +140,37 @@ describe('nbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser 
       }
     });
   }
+
+  it('[en] the generic provider from the chooser: its login, back, SUCCESS with the mapped subject', async () => {
+    const s = (
+      await call(t.base, 'POST', '/auth/rest/sessions', {
+        token,
+        body: validSessionRequest({
+          language: 'en',
+          allowedProviders: ['idporten', 'nbid', 'kommune-id'],
+          requestedAttributes: ['nin', 'name'],
+          callbackUrls: { success: `${APP}/success`, abort: `${APP}/abort`, error: `${APP}/error` },
+        }),
+      })
+    ).body;
+    const page = await browser.newPage();
+    try {
+      await page.route(`${APP}/**`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Service</title>' }));
+      await page.goto(s.authenticationUrl);
+      await page.getByRole('button', { name: GENERIC_LABELS.en, exact: true }).click();
+      await page.waitForURL(new RegExp(`^${sim.issuers.idporten}/`));
+      await page.getByRole('radio', { name: 'BankID' }).check();
+      const person = sim.people[1]!;
+      await page.locator('#person').selectOption(person.pid);
+      await page.getByRole('button', { name: 'Log in', exact: true }).click();
+      await page.waitForURL(`${APP}/success?sessionId=${s.id}`);
+      const done = (await call(t.base, 'GET', `/auth/rest/sessions/${s.id}`, { token })).body;
+      assert.equal(done.status, 'SUCCESS', JSON.stringify(done.error));
+      assert.equal(done.provider, 'kommune-id');
+      assert.equal(done.subject.nin.value, person.pid);
+      assert.equal(done.subject.name, `${person.givenName} ${person.familyName}`);
+    } finally {
+      await page.close();
+    }
+  });
 });

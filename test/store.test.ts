@@ -32,6 +32,7 @@ describe('store contract', () => {
       clock,
       findAccount: (id) => store.accounts.get(id),
       isProviderConfigured: async () => true,
+      genericProviderIds: async () => [],
       publicHost: 'localhost',
     });
     accountId = (await store.accounts.create({ id: 'a-test-account', name: 'T', callbackDomains: ['example.com'] }))!.id;

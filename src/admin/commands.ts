@@ -33,6 +33,13 @@ export interface CommandContext {
     event?: string[] | undefined;
     tag?: string[] | undefined;
     'overlap-seconds'?: string | undefined;
+    scope?: string | undefined;
+    acr?: string[] | undefined;
+    'acr-map'?: string[] | undefined;
+    claims?: string | undefined;
+    'claims-file'?: string | undefined;
+    label?: string[] | undefined;
+    'id-token-alg'?: string | undefined;
   };
   store: Store;
   accounts: Accounts;
@@ -288,6 +295,32 @@ export const COMMANDS: Record<string, Command> = {
     async run({ webhooks, out }, arg) {
       await webhooks().redeliver(arg(0), arg(1));
       out({ id: arg(0), eventId: arg(1), queued: true }, () => `queued ${arg(1)} for ${arg(0)} again`);
+    },
+  },
+  'providers add-oidc': {
+    args: 2,
+    async run({ store, accounts, sealer, values, out }, arg) {
+      await accounts.getAccount(arg(0));
+      const saved = await new ProviderConfigs(store, sealer()).addGeneric(arg(0), arg(1), {
+        issuer: values.issuer,
+        clientId: values['client-id'],
+        clientSecret: values['client-secret'],
+        privateKeyFile: values['private-key-file'],
+        clientAuth: values['client-auth'],
+        par: values.par,
+        scope: values.scope,
+        acr: values.acr,
+        acrMap: values['acr-map'],
+        claims: values.claims,
+        claimsFile: values['claims-file'],
+        label: values.label,
+        idTokenAlg: values['id-token-alg'],
+      });
+      out(
+        saved,
+        () =>
+          `${arg(1)} for ${arg(0)}: ${saved.issuer} as ${saved.clientId} (${saved.clientAuth}, par=${saved.par}); maps ${Object.keys(saved.generic?.claims ?? {}).join(', ')}; callback /auth/callback/${arg(1)}`,
+      );
     },
   },
   'providers remove': {

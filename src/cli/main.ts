@@ -35,6 +35,11 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
   eidgate providers list ACCOUNT_ID
   eidgate providers set ACCOUNT_ID PROVIDER --issuer URL --client-id ID [--client-secret S | --private-key-file F]
                         [--client-auth client_secret_basic|client_secret_post|private_key_jwt] [--par on|off]
+  eidgate providers add-oidc ACCOUNT_ID ID --issuer URL --client-id ID [--client-secret S | --private-key-file F]
+                        --claims-file F | --claims JSON   (e.g. {"nin": "pid", "name": "{given_name} {family_name}"})
+                        --acr LEVEL=ACR… [--acr-map ACR=LEVEL…] [--scope "openid profile"] [--label nb|nn|en=TEXT…]
+                        [--id-token-alg RS256|ES256|…] [--client-auth …] [--par on|off]
+                        (an OpenID Connect eID of this account's own, under an id of your choosing; see README, Providers)
   eidgate providers remove ACCOUNT_ID PROVIDER
   eidgate webhooks list [--account ACCOUNT_ID]
   eidgate webhooks create --account ACCOUNT_ID --url URL [--event NAME]… [--tag TAG]…   (prints the signing secret once)
@@ -74,6 +79,13 @@ async function main(argv: string[]): Promise<number> {
       event: { type: 'string', multiple: true },
       tag: { type: 'string', multiple: true },
       'overlap-seconds': { type: 'string' },
+      scope: { type: 'string' },
+      acr: { type: 'string', multiple: true },
+      'acr-map': { type: 'string', multiple: true },
+      claims: { type: 'string' },
+      'claims-file': { type: 'string' },
+      label: { type: 'string', multiple: true },
+      'id-token-alg': { type: 'string' },
     },
   });
   const [group, action, ...args] = positionals;

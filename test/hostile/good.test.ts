@@ -10,6 +10,8 @@ const EXPECTED: Record<string, { loa: string; subject: Record<string, string> }>
   idporten: { loa: 'substantial', subject: { idportenSub: 'pairwise-sub-of-the-person' } },
   // BankID is asked for urn:bankid:bid or bis at substantial; the fixture answers with BankID High.
   nbid: { loa: 'high', subject: { nbidIdp: 'BID', nbidAlternativeSubject: '9578-6000-4-1234567', idpId: '9578-6000-4-1234567' } },
+  // The generic mapping: names from given_name/family_name, the date of birth from the number.
+  'hostile-oidc': { loa: 'substantial', subject: { firstName: 'Kari', lastName: 'Nordmann', dateOfBirth: '1985-03-14' } },
 };
 
 forEachProvider(

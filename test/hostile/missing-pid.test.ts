@@ -3,4 +3,6 @@
 // not what the provider issues: the login fails rather than succeed with a subject that lacks the number.
 import { rejectedCase } from './support.ts';
 
-rejectedCase('missing-pid', 'invalid_provider_response', { detail: /lacks (pid|bankid_altsub), which (ID-porten|BankID) always sends/ });
+rejectedCase('missing-pid', 'invalid_provider_response', {
+  detail: /lacks (pid|bankid_altsub), which (ID-porten|BankID|Hostile OIDC) always sends/,
+});

@@ -12,8 +12,18 @@ import { call, getToken, startBroker, validSessionRequest, type TestBroker } fro
 
 export const CALLBACK = 'https://example.com/';
 
+/** One provider of the table; `generic` registers it as an account's generic provider (providers add-oidc). */
+export interface HostileProviderEntry {
+  id: string;
+  dialect: HostileDialect;
+  attributes: string[];
+  generic?: { claims: Record<string, string>; acr: string[]; label: string };
+  /** Cases that do not apply: a generic provider requires only sub and its nin claim, so no amr. */
+  skip?: readonly HostileMode[];
+}
+
 /** The providers every hostile case runs against, each with its dialect and the attributes its sessions ask for. */
-export const HOSTILE_PROVIDERS: readonly { id: string; dialect: HostileDialect; attributes: string[] }[] = [
+export const HOSTILE_PROVIDERS: readonly HostileProviderEntry[] = [
   {
     id: 'idporten',
     dialect: 'idporten',
@@ -23,6 +33,18 @@ export const HOSTILE_PROVIDERS: readonly { id: string; dialect: HostileDialect; 
     id: 'nbid',
     dialect: 'nbid',
     attributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', 'idpId', 'nbidIdp', 'nbidAlternativeSubject'],
+  },
+  {
+    // The same relying party built from an operator's settings: the ID-porten dialect under a generic mapping.
+    id: 'hostile-oidc',
+    dialect: 'idporten',
+    attributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth'],
+    generic: {
+      claims: { nin: 'pid', firstName: 'given_name', lastName: 'family_name', name: '{given_name} {family_name}' },
+      acr: ['substantial=idporten-loa-substantial', 'high=idporten-loa-high'],
+      label: 'Hostile OIDC',
+    },
+    skip: ['missing-amr'],
   },
 ];
 export type HostileProvider = (typeof HOSTILE_PROVIDERS)[number];
@@ -47,14 +69,26 @@ export async function startHostile(
 ): Promise<Hostile> {
   const idp = await startHostileIdp(mode, provider.dialect);
   const t = await startBroker(env);
-  await t.broker.providerConfigs.save(t.accountId, {
-    providerId: provider.id,
-    issuer: idp.issuer,
-    clientId: idp.clientId,
-    clientSecret: idp.clientSecret,
-    clientAuth: 'client_secret_basic',
-    par: false,
-  });
+  if (provider.generic) {
+    await t.broker.providerConfigs.addGeneric(t.accountId, provider.id, {
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      par: 'off',
+      acr: provider.generic.acr,
+      claims: JSON.stringify(provider.generic.claims),
+      label: [`en=${provider.generic.label}`],
+    });
+  } else {
+    await t.broker.providerConfigs.save(t.accountId, {
+      providerId: provider.id,
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      clientAuth: 'client_secret_basic',
+      par: false,
+    });
+  }
   const token = await getToken(t.base, t.clientId, t.clientSecret);
   return {
     provider,
@@ -143,6 +177,7 @@ export function forEachProvider(
   opts: { env?: Record<string, string>; title?: string } = {},
 ): void {
   for (const provider of HOSTILE_PROVIDERS) {
+    if (provider.skip?.includes(mode)) continue;
     describe(`hostile provider (${provider.id}): ${opts.title ?? mode}`, () => {
       let h: Hostile;
       before(async () => {

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { Sealer } from '../../src/crypto.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
+import { ProviderCatalog } from '../../src/domain/providers/catalog.ts';
 import { Journeys } from '../../src/domain/journey/journeys.ts';
 import { ProviderFailure, type ProviderOutcome, type RedirectAdapter } from '../../src/domain/providers/adapter.ts';
 import { ProviderConfigs } from '../../src/domain/providers/configs.ts';
@@ -71,12 +72,12 @@ describe('journey steps', () => {
       clock,
       findAccount: (id) => store.accounts.get(id),
       isProviderConfigured: async () => true,
+      genericProviderIds: async () => [],
       publicHost: 'localhost',
     });
     journeys = new Journeys({
       sessions,
-      adapters: new Map([['idporten', adapter]]),
-      configs,
+      catalog: new ProviderCatalog(configs, new Map([['idporten', adapter]]), { timeoutMs: 1000, clock }),
       callbackUrl: (p) => `https://broker.example/auth/callback/${p}`,
       log: pino({ level: 'silent' }),
     });

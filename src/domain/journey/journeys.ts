@@ -5,8 +5,8 @@
 import type { Logger } from 'pino';
 import { type Environment, isFinal, type SessionError } from '../../model/session.ts';
 import type { SessionRecord } from '../../store/index.ts';
-import type { ProviderAdapter, ProviderErrorCode, ProviderOutcome } from '../providers/adapter.ts';
-import type { ProviderConfigs } from '../providers/configs.ts';
+import type { ProviderErrorCode, ProviderOutcome } from '../providers/adapter.ts';
+import type { ProviderCatalog } from '../providers/catalog.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 import { claimedState, type Outcome, type Sessions, sessionErrorType } from '../sessions/sessions.ts';
 import {
@@ -51,8 +51,7 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export interface JourneysDeps {
   sessions: Sessions;
-  adapters: ReadonlyMap<string, ProviderAdapter>;
-  configs: ProviderConfigs;
+  catalog: ProviderCatalog;
   /** Our callback URL for a redirect provider, on the session's request domain when it has one. */
   callbackUrl: (providerId: string, requestDomain?: string) => string;
   log: Logger;
@@ -66,7 +65,7 @@ export class Journeys {
   readonly #settleTimeoutMs: number;
 
   constructor(deps: JourneysDeps) {
-    this.#ctx = { sessions: deps.sessions, configs: deps.configs, adapters: deps.adapters, log: deps.log };
+    this.#ctx = { sessions: deps.sessions, catalog: deps.catalog, log: deps.log };
     this.#callbackUrl = deps.callbackUrl;
     this.#settleTimeoutMs = deps.settleTimeoutMs ?? 15_000;
   }
@@ -169,11 +168,8 @@ export class Journeys {
     if (closed) return closed;
     const claimed = ownOutcome ? null : await this.#ctx.sessions.claimCallback(s.id, state);
     if (!claimed) return this.#awaitOutcome(s.id, browser);
-    const adapter = this.#ctx.adapters.get(providerId);
-    const config = await this.#ctx.configs.resolve(s.accountId, providerId);
-    const journey = adapter?.kind === 'redirect' ? adapter.parseJourney(this.#ctx.sessions.openJourney(claimed)) : null;
-    if (adapter?.kind !== 'redirect' || !journey) return { kind: 'unavailable', session: summarize(s) };
-    if (!config) {
+    const provider = await this.#ctx.catalog.find(s.accountId, providerId);
+    if (!provider) {
       // The account's provider configuration was removed while the person was at the provider: the code
       // they bring back cannot be redeemed, so the login fails now instead of hanging until it expires.
       const detail = 'The identity provider is no longer configured for this service.';
@@ -181,10 +177,13 @@ export class Journeys {
       const error = failed('session_error', detail);
       return this.#finish(claimed, { status: 'ERROR', provider: providerId, environment, error }, browser, claimedState(state));
     }
+    const { adapter } = provider;
+    const journey = adapter.kind === 'redirect' ? adapter.parseJourney(this.#ctx.sessions.openJourney(claimed)) : null;
+    if (adapter.kind !== 'redirect' || !journey) return { kind: 'unavailable', session: summarize(s) };
     // The redirect_uri of the token request is the one the journey started with (on its request domain).
     const expected = new URL(this.#redirectUri(s, providerId));
     expected.search = callbackUrl.search;
-    const result = await adapter.finish({ config, journey, callbackUrl: expected, requestedLoa: s.request.requestedLoa });
+    const result = await adapter.finish({ config: provider.config, journey, callbackUrl: expected, requestedLoa: s.request.requestedLoa });
     if (result.kind === 'error') {
       this.#ctx.log.warn({ sessionId: s.id, providerId, code: result.code, detail: result.detail }, 'authentication failed');
     }
@@ -258,7 +257,7 @@ export class Journeys {
 
   /** Every registered provider with an adapter, for the development landing page. */
   providerChoices(): ProviderChoice[] {
-    return PROVIDERS.filter((p) => this.#ctx.adapters.has(p.id)).map((p) => ({ id: p.id, labels: p.labels }));
+    return PROVIDERS.map((p) => ({ id: p.id, labels: p.labels }));
   }
 }
 

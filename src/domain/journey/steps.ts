@@ -6,9 +6,9 @@ import { sha256 } from '../../crypto.ts';
 import { type FinalStatus, isFinal } from '../../model/session.ts';
 import { originsOf } from '../../shared/url.ts';
 import type { SessionRecord } from '../../store/index.ts';
-import { ProviderFailure, type ProviderAdapter } from '../providers/adapter.ts';
-import type { ProviderConfig, ProviderConfigs } from '../providers/configs.ts';
-import { findProvider, type ProviderDefinition } from '../providers/registry.ts';
+import { ProviderFailure } from '../providers/adapter.ts';
+import type { AccountProvider, ProviderCatalog } from '../providers/catalog.ts';
+import type { ProviderDefinition } from '../providers/registry.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 
 /** What a page needs of the session: never the raw row or anything sealed. */
@@ -48,17 +48,12 @@ export type JourneyStep =
   /** A redirect session opened inside a frame: not started. */
   | { kind: 'not_framable'; session: SessionSummary };
 
-export interface UsableProvider {
-  id: string;
-  definition: ProviderDefinition;
-  adapter: ProviderAdapter;
-  config: ProviderConfig;
-}
+export type UsableProvider = AccountProvider;
 
 export interface StepContext {
   sessions: Sessions;
-  configs: ProviderConfigs;
-  adapters: ReadonlyMap<string, ProviderAdapter>;
+  /** The providers of each account: built-in ones it configured, and its generic ones. */
+  catalog: ProviderCatalog;
   log: Logger;
 }
 
@@ -104,15 +99,16 @@ export async function whereItStands(ctx: StepContext, sessionId: string, browser
   return (now && rejectClosed(ctx, now, browser)) ?? { kind: 'not_found' };
 }
 
-/** usableProviders — of the providers the session allows, those this account has configured, in registry order. */
+/**
+ * usableProviders — of the providers the session allows, those its account has configured (built-in ones in
+ * registry order, then the account's generic ones); another account's generic provider is never among them.
+ */
 export async function usableProviders(ctx: StepContext, s: SessionRecord): Promise<UsableProvider[]> {
-  const ids = s.request.allowedProviders ?? [...ctx.adapters.keys()];
+  if (!s.request.allowedProviders) return ctx.catalog.configured(s.accountId);
   const out: UsableProvider[] = [];
-  for (const id of ids) {
-    const definition = findProvider(id);
-    const adapter = ctx.adapters.get(id);
-    const config = definition && adapter ? await ctx.configs.resolve(s.accountId, id) : null;
-    if (definition && adapter && config) out.push({ id, definition, adapter, config });
+  for (const id of s.request.allowedProviders) {
+    const p = await ctx.catalog.find(s.accountId, id);
+    if (p) out.push(p);
   }
   return out;
 }

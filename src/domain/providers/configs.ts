@@ -16,6 +16,10 @@ import {
 import type { ProviderConfigRecord, Store } from '../../store/index.ts';
 import { ExpiringCache } from '../../shared/cache.ts';
 import { DIRECTORY_CACHE_MS } from '../accounts.ts';
+import { PAGE_LANGUAGES, type PageLang } from '../../model/languages.ts';
+import type { GenericOidcSettings } from '../../model/provider-config.ts';
+import { LOAS, type Loa } from '../../model/session-constants.ts';
+import { claimMappingProblems, genericIdProblem } from './generic/profile.ts';
 import { findProvider, PROVIDER_IDS } from './registry.ts';
 
 export type { ProviderConfig, PublicProviderConfig };
@@ -30,8 +34,89 @@ export interface ProviderSettingsInput {
   par?: string | undefined;
 }
 
+/** `eidgate providers add-oidc` options: the client's, and the generic provider's own. */
+export interface GenericProviderInput extends ProviderSettingsInput {
+  scope?: string | undefined;
+  /** LEVEL=ACR: send ACR for that level, and read it back as that level. */
+  acr?: string[] | undefined;
+  /** ACR=LEVEL: read another acr (or `*`: any other, or none) as a level. */
+  acrMap?: string[] | undefined;
+  /** The claim mapping as JSON, or a file holding it. */
+  claims?: string | undefined;
+  claimsFile?: string | undefined;
+  /** LANG=TEXT: the chooser's label. */
+  label?: string[] | undefined;
+  idTokenAlg?: string | undefined;
+}
+
+/** Asymmetric JWS algorithms only: a shared-secret (HS*) or unsigned id_token is never accepted. */
+export const ID_TOKEN_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'Ed25519', 'EdDSA'];
+
 function requireProvider(id: string): void {
   if (!findProvider(id)) throw errors.badRequest(`unknown provider "${id}" (known: ${PROVIDER_IDS.join(', ')})`);
+}
+
+const isLoa = (v: string): v is Loa => (LOAS as readonly string[]).includes(v);
+
+/** `KEY=VALUE` options into pairs; the option's name in the message. An acr may hold `=` (`urn:bankid:bid;LOA=4`). */
+function pairs(option: string, values: string[] | undefined, at: 'first' | 'last' = 'first'): [string, string][] {
+  return (values ?? []).map((v) => {
+    const eq = at === 'first' ? v.indexOf('=') : v.lastIndexOf('=');
+    if (eq <= 0 || eq === v.length - 1) throw errors.badRequest(`--${option} takes KEY=VALUE, not "${v}"`);
+    return [v.slice(0, eq).trim(), v.slice(eq + 1).trim()];
+  });
+}
+
+function readClaimMapping(o: GenericProviderInput): Record<string, string> | undefined {
+  if (o.claims !== undefined && o.claimsFile !== undefined) throw errors.badRequest('give --claims or --claims-file, not both');
+  const text = o.claimsFile !== undefined ? readFileSync(o.claimsFile, 'utf8') : o.claims;
+  if (text === undefined) return undefined;
+  let mapping: unknown;
+  try {
+    mapping = JSON.parse(text);
+  } catch {
+    throw errors.badRequest('the claim mapping is not JSON (e.g. {"nin": "pid", "name": "{given_name} {family_name}"})');
+  }
+  const problems = claimMappingProblems(mapping);
+  if (problems.length > 0) throw errors.badRequest(`claim mapping: ${problems.join('; ')}`);
+  return mapping as Record<string, string>;
+}
+
+/** The generic settings from the options, over the stored ones: what is not given is kept. */
+function genericSettings(o: GenericProviderInput, current: GenericOidcSettings | undefined): GenericOidcSettings {
+  const claims = readClaimMapping(o) ?? current?.claims;
+  if (!claims) throw errors.badRequest('--claims or --claims-file is required: the claim mapping onto Signicat attributes');
+  const scope = o.scope ?? current?.scope ?? 'openid profile';
+  if (!scope.split(/\s+/).includes('openid')) throw errors.badRequest('--scope must include openid');
+  const idTokenAlg = o.idTokenAlg ?? current?.idTokenAlg ?? 'RS256';
+  if (!ID_TOKEN_ALGS.includes(idTokenAlg)) throw errors.badRequest(`--id-token-alg must be one of ${ID_TOKEN_ALGS.join(', ')}`);
+  const labels: Partial<Record<PageLang, string>> = { ...current?.labels };
+  for (const [lang, text] of pairs('label', o.label)) {
+    if (!(PAGE_LANGUAGES as readonly string[]).includes(lang))
+      throw errors.badRequest(`--label: ${lang} is not one of ${PAGE_LANGUAGES.join(', ')}`);
+    if (text.length > 100) throw errors.badRequest('--label: at most 100 characters');
+    labels[lang as PageLang] = text;
+  }
+  let acrValues: Partial<Record<Loa, string>> = current?.acrValues ?? {};
+  let acrLevels: Record<string, Loa> = current?.acrLevels ?? {};
+  if (o.acr !== undefined || o.acrMap !== undefined) {
+    // Given at all, the levels are given whole: a stale acr must not keep reading as a level.
+    acrValues = {};
+    acrLevels = {};
+    for (const [level, acr] of pairs('acr', o.acr)) {
+      if (!isLoa(level)) throw errors.badRequest(`--acr: ${level} is not a level (${LOAS.join(', ')})`);
+      acrValues[level] = acr;
+      acrLevels[acr] = level;
+    }
+    for (const [acr, level] of pairs('acr-map', o.acrMap, 'last')) {
+      if (!isLoa(level)) throw errors.badRequest(`--acr-map: ${level} is not a level (${LOAS.join(', ')})`);
+      acrLevels[acr] = level;
+    }
+  }
+  if (Object.keys(acrLevels).length === 0) {
+    throw errors.badRequest('--acr LEVEL=ACR (or --acr-map ACR=LEVEL) is required: a login is accepted only at a known level');
+  }
+  return { labels, scope, acrValues, acrLevels, claims, idTokenAlg };
 }
 
 const cacheKey = (accountId: string, providerId: string) => `${accountId}\u0000${providerId}`;
@@ -73,6 +158,8 @@ export class ProviderConfigs {
    * see a change within DIRECTORY_CACHE_MS, the same trade as for accounts and API clients.
    */
   readonly #stored = new ExpiringCache<ProviderConfig>({ ttlMs: DIRECTORY_CACHE_MS, max: 10_000 });
+  /** Each account's generic providers' ids, on the same terms. */
+  readonly #genericIds = new ExpiringCache<string[]>({ ttlMs: DIRECTORY_CACHE_MS, max: 10_000 });
 
   constructor(store: Store, sealer: Sealer, overrides: Record<string, ProviderOverride> = {}) {
     this.#store = store;
@@ -81,12 +168,16 @@ export class ProviderConfigs {
   }
 
   async save(accountId: string, c: ProviderConfig): Promise<void> {
-    requireProvider(c.providerId);
+    if (c.generic) {
+      const problem = genericIdProblem(c.providerId, PROVIDER_IDS);
+      if (problem) throw errors.badRequest(problem);
+    } else requireProvider(c.providerId);
     if (!isClientAuthMethod(c.clientAuth)) throw errors.badRequest(`client auth must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
     if (c.clientAuth === 'private_key_jwt' && !c.privateKeyJwk) throw errors.badRequest('private_key_jwt needs a private key');
     if (c.clientAuth !== 'private_key_jwt' && !c.clientSecret) throw errors.badRequest(`${c.clientAuth} needs a client secret`);
     const { clientSecret, privateKeyJwk, ...settings } = c;
     this.#stored.delete(cacheKey(accountId, c.providerId));
+    this.#genericIds.delete(accountId);
     await this.#store.providerConfigs.upsert({
       accountId,
       providerId: c.providerId,
@@ -97,8 +188,9 @@ export class ProviderConfigs {
 
   /** Removes an account's configuration of a provider; new sessions can no longer name it. */
   async remove(accountId: string, providerId: string): Promise<void> {
-    requireProvider(providerId);
+    if (!findProvider(providerId) && genericIdProblem(providerId, PROVIDER_IDS)) requireProvider(providerId);
     this.#stored.delete(cacheKey(accountId, providerId));
+    this.#genericIds.delete(accountId);
     if (!(await this.#store.providerConfigs.delete(accountId, providerId))) {
       throw errors.notFound(`account ${accountId} has no configuration for ${providerId}`);
     }
@@ -117,22 +209,50 @@ export class ProviderConfigs {
   /** The effective configuration for a login, or null when the account has none for this provider. */
   async resolve(accountId: string, providerId: string): Promise<ProviderConfig | null> {
     const stored = await this.#stored.getOrLoad(cacheKey(accountId, providerId), () => this.#load(accountId, providerId));
+    // A registry id names the built-in provider only; any other id only an account's generic one.
+    if (!findProvider(providerId)) return stored?.generic ? stored : null;
+    if (stored?.generic) return null;
     return applyOverride(providerId, stored, this.#overrides[providerId]);
+  }
+
+  /** The ids of the account's generic providers, in id order. */
+  async genericIds(accountId: string): Promise<string[]> {
+    return (
+      (await this.#genericIds.getOrLoad(accountId, async () =>
+        (
+          await this.#store.providerConfigs.list(accountId)
+        )
+          .filter((r) => r.settings.generic && !findProvider(r.providerId))
+          .map((r) => r.providerId),
+      )) ?? []
+    );
   }
 
   async list(accountId: string): Promise<PublicProviderConfig[]> {
     const out: PublicProviderConfig[] = [];
-    for (const providerId of PROVIDER_IDS) {
+    for (const providerId of [...PROVIDER_IDS, ...(await this.genericIds(accountId))]) {
       const c = await this.resolve(accountId, providerId);
       if (c) out.push(toPublic(c));
     }
     return out;
   }
 
-  /** `eidgate providers set`: merges the given options into the stored configuration of any registered provider. */
-  async setFromCli(accountId: string, providerId: string, o: ProviderSettingsInput): Promise<PublicProviderConfig> {
-    requireProvider(providerId);
-    const current = await this.#load(accountId, providerId);
+  /**
+   * `eidgate providers add-oidc`: registers (or changes) an account's own OpenID Connect provider under `id`.
+   * Options not given keep their stored values, so a mapping can change without the secret being typed again.
+   */
+  async addGeneric(accountId: string, id: string, o: GenericProviderInput): Promise<PublicProviderConfig> {
+    const problem = genericIdProblem(id, PROVIDER_IDS);
+    if (problem) throw errors.badRequest(problem);
+    const current = await this.#load(accountId, id);
+    const generic = genericSettings(o, current?.generic);
+    const next = await this.#merged(id, o, current);
+    await this.save(accountId, { ...next, generic });
+    return toPublic({ ...next, generic });
+  }
+
+  /** The client settings from the options over the stored ones. */
+  async #merged(providerId: string, o: ProviderSettingsInput, current: ProviderConfig | null): Promise<ProviderConfig> {
     const privateKeyJwk = o.privateKeyFile ? await readPrivateKey(o.privateKeyFile) : current?.privateKeyJwk;
     if (o.issuer !== undefined && !URL.canParse(o.issuer)) throw errors.badRequest(`--issuer ${o.issuer} is not a URL`);
     if (o.par !== undefined && o.par !== 'on' && o.par !== 'off') throw errors.badRequest('--par takes on or off');
@@ -149,6 +269,13 @@ export class ProviderConfigs {
     };
     if (!next.issuer) throw errors.badRequest('--issuer is required');
     if (!next.clientId) throw errors.badRequest('--client-id is required');
+    return next;
+  }
+
+  /** `eidgate providers set`: merges the given options into the stored configuration of any registered provider. */
+  async setFromCli(accountId: string, providerId: string, o: ProviderSettingsInput): Promise<PublicProviderConfig> {
+    requireProvider(providerId);
+    const next = await this.#merged(providerId, o, await this.#load(accountId, providerId));
     await this.save(accountId, next);
     return toPublic(next);
   }

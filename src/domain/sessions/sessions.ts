@@ -92,7 +92,10 @@ export interface SessionsDeps {
   sealer: Sealer;
   clock: Clock;
   findAccount: (id: string) => Promise<Account | null>;
+  /** Whether the account has configured a provider: a built-in one, or one of its generic providers. */
   isProviderConfigured: (accountId: string, providerId: string) => Promise<boolean>;
+  /** The ids of the account's generic OpenID Connect providers. */
+  genericProviderIds: (accountId: string) => Promise<string[]>;
   /** The host of PUBLIC_URL: a requestDomain equal to it needs no configuration. */
   publicHost: string;
   /** How long an event's deliveries are retried (its expiresAt); default one day. */
@@ -108,6 +111,7 @@ export class Sessions {
   readonly #clock: Clock;
   readonly #findAccount: SessionsDeps['findAccount'];
   readonly #isProviderConfigured: SessionsDeps['isProviderConfigured'];
+  readonly #genericProviderIds: SessionsDeps['genericProviderIds'];
   readonly #publicHost: string;
   readonly #eventTtlSeconds: number;
 
@@ -119,6 +123,7 @@ export class Sessions {
     this.#clock = deps.clock;
     this.#findAccount = deps.findAccount;
     this.#isProviderConfigured = deps.isProviderConfigured;
+    this.#genericProviderIds = deps.genericProviderIds;
   }
 
   /** The account a call acts on: the token's, and a signicat-accountId naming another one is refused. */
@@ -149,7 +154,16 @@ export class Sessions {
     checkPrefilledInput(request, bad);
     checkAdditionalParameters(request.additionalParameters, providersOf(request), bad);
     checkTheme(request, bad);
-    if (flowServed) await checkProviders(request, (providerId) => this.#isProviderConfigured(accountId, providerId), bad);
+    if (flowServed) {
+      await checkProviders(
+        request,
+        {
+          isConfigured: (providerId) => this.#isProviderConfigured(accountId, providerId),
+          genericIds: () => this.#genericProviderIds(accountId),
+        },
+        bad,
+      );
+    }
     if (bad.length > 0) throw errors.invalidRequestParameter(bad);
     const now = this.#clock.now();
     const lifetime = Math.max(MIN_SESSION_LIFETIME, request.sessionLifetime ?? DEFAULT_SESSION_LIFETIME);

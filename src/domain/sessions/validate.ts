@@ -126,32 +126,44 @@ export function checkRequestDomain(request: SessionRequest, account: Account, pu
   return domain;
 }
 
-/** The providers a session may use: those it names, or every one in the registry. */
+/** The built-in providers a session names (or every one): whose additionalParameters it may carry. */
 export const providersOf = (request: SessionRequest): ProviderDefinition[] =>
   request.allowedProviders ? request.allowedProviders.flatMap((id) => findProvider(id) ?? []) : [...PROVIDERS];
 
+/** What checkProviders asks of the account: whether it has configured a provider, and its generic providers. */
+export interface AccountProviders {
+  /** A built-in provider's id, or one of the account's generic providers'. */
+  isConfigured(providerId: string): Promise<boolean>;
+  genericIds(): Promise<string[]>;
+}
+
 /**
  * The providers the session may use must exist for this account and serve its flow; a provider the account
- * has not configured is refused here, at create time, not on a page the person sees later.
+ * has not configured is refused here, at create time, not on a page the person sees later. An id that is
+ * neither built in nor one of this account's generic providers is unknown here, whoever else has it.
  */
-export async function checkProviders(
-  request: SessionRequest,
-  isConfigured: (providerId: string) => Promise<boolean>,
-  bad: InvalidParam[],
-): Promise<void> {
+export async function checkProviders(request: SessionRequest, account: AccountProviders, bad: InvalidParam[]): Promise<void> {
   const named = request.allowedProviders;
   if (!named) {
-    // Any provider the account has will do: stop at the first one.
-    for (const p of PROVIDERS) if (servesFlow(p, request) && (await isConfigured(p.id))) return;
+    // Any provider the account has will do: stop at the first one. Generic providers serve both flows.
+    for (const p of PROVIDERS) if (servesFlow(p, request) && (await account.isConfigured(p.id))) return;
+    if ((await account.genericIds()).length > 0) return;
     bad.push({ name: 'allowedProviders', reason: 'no identity provider is configured for this account' });
     return;
   }
   const problems: string[] = [];
-  for (const id of named) {
+  for (const [i, id] of named.entries()) {
     const provider = findProvider(id);
-    if (!provider) problems.push(`${id} is not a provider of eidgate`);
-    else if (!servesFlow(provider, request)) problems.push(`${id} does not support the ${request.flow} flow`);
-    else if (!(await isConfigured(id))) problems.push(`${id} is not configured for this account`);
+    if (!provider) {
+      if (await account.isConfigured(id)) continue;
+      // The same answer whether another account has a provider of this id or none has: ids do not leak.
+      const known = [...PROVIDERS.map((p) => p.id), ...(await account.genericIds())];
+      bad.push({
+        name: `allowedProviders[${i}]`,
+        reason: `${id} is not a provider of eidgate or of this account: must be one of ${known.join(', ')}`,
+      });
+    } else if (!servesFlow(provider, request)) problems.push(`${id} does not support the ${request.flow} flow`);
+    else if (!(await account.isConfigured(id))) problems.push(`${id} is not configured for this account`);
   }
   if (problems.length > 0) bad.push({ name: 'allowedProviders', reason: problems.join('; ') });
 }

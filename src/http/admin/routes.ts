@@ -34,8 +34,15 @@ const OPTION_NAMES = [
   'event',
   'tag',
   'overlap-seconds',
+  'scope',
+  'acr',
+  'acr-map',
+  'claims',
+  'claims-file',
+  'label',
+  'id-token-alg',
 ] as const;
-const LIST_OPTIONS = new Set(['callback-domain', 'permission', 'event', 'tag']);
+const LIST_OPTIONS = new Set(['callback-domain', 'permission', 'event', 'tag', 'acr', 'acr-map', 'label']);
 
 const commandSchema = {
   tags: ['Administration'],

@@ -2,6 +2,7 @@
 // the OpenAPI document is generated from them, and the TypeScript types are derived from them (Static<>),
 // so a field is declared once. Field names, types and enums follow Signicat's API.
 import { type Static, Type } from 'typebox';
+import { GENERIC_ID_PATTERN } from '../../domain/providers/generic/profile.ts';
 import { DELIVERABLE_ATTRIBUTES, PROVIDERS } from '../../domain/providers/registry.ts';
 import { LOAS, SESSION_STATUSES } from '../../model/session.ts';
 import { sessionRequestProperties, stringEnum } from '../../model/session-request.ts';
@@ -34,11 +35,11 @@ export const sessionRequestSchema = Type.Object(
       }),
     ),
     allowedProviders: Type.Optional(
-      Type.Array(Type.Unsafe<string>({ type: 'string', maxLength: 30, enum: PROVIDERS.map((p) => p.id) }), {
+      Type.Array(Type.String({ maxLength: 30, pattern: GENERIC_ID_PATTERN }), {
         minItems: 1,
         maxItems: 10,
         uniqueItems: true,
-        description: `The eIDs the person may choose from; absent means every one configured for the account. A provider the account has not configured is refused (400). Providers:\n- ${providerList}`,
+        description: `The eIDs the person may choose from (case-insensitive); absent means every one configured for the account. A provider the account has not configured, or an id that is neither built in nor one of the account's own OpenID Connect providers, is refused (400, naming allowedProviders). Built-in providers:\n- ${providerList}\n- any other id: an OpenID Connect eID the operator registered for this account (\`eidgate providers add-oidc\`); it delivers the attributes its claim mapping names (of nin, idpId, name, firstName, lastName, dateOfBirth).`,
       }),
     ),
   },

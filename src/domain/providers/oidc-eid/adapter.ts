@@ -4,7 +4,7 @@
 // level, iat not in the future); what differs per eID (scope, acr_values, login_hint, acr → level, claims
 // → attributes) is the provider's profile (./profile.ts).
 import { createHash } from 'node:crypto';
-import { importJWK, type JWK } from 'jose';
+import { decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import type { Clock } from '../../clock.ts';
 import { isLoopbackHost } from '../../../shared/url.ts';
@@ -48,6 +48,8 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
   readonly #clock: Clock;
   readonly #profile: OidcEidProfile;
   readonly #configs = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
+  /** The provider's signing keys as last fetched, per issuer and client. */
+  readonly #jwks = new Map<string, oidc.ExportedJWKSCache>();
 
   constructor(deps: { timeoutMs: number; clock: Clock }, profile: OidcEidProfile) {
     this.#timeoutMs = deps.timeoutMs;
@@ -59,11 +61,12 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
     return parseOidcJourney(value);
   }
 
-  /** Discovery results are cached for a day (Digdir's advice); openid-client refetches JWKS on a new kid. */
+  /**
+   * Discovery results are cached for a day (Digdir's advice), per issuer and client. The signing keys are
+   * not tied to that: see #loginConfiguration.
+   */
   async #configuration(c: ProviderConfig): Promise<oidc.Configuration> {
-    const key = createHash('sha256')
-      .update(JSON.stringify([c.issuer, c.clientId, c.clientAuth, c.clientSecret, c.privateKeyJwk?.kid, c.privateKeyJwk?.n]))
-      .digest('base64url');
+    const key = this.#keyOf(c);
     const now = this.#clock.now().getTime();
     const hit = this.#configs.get(key);
     if (hit && now - hit.at < DISCOVERY_TTL_MS) return hit.config;
@@ -71,6 +74,12 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
     this.#configs.set(key, { at: now, config });
     config.catch(() => this.#configs.delete(key));
     return config;
+  }
+
+  #keyOf(c: ProviderConfig): string {
+    return createHash('sha256')
+      .update(JSON.stringify([c.issuer, c.clientId, c.clientAuth, c.clientSecret, c.privateKeyJwk?.kid, c.privateKeyJwk?.n]))
+      .digest('base64url');
   }
 
   async #clientAuth(c: ProviderConfig): Promise<oidc.ClientAuth> {
@@ -86,25 +95,73 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
   }
 
   async #discover(c: ProviderConfig): Promise<oidc.Configuration> {
-    const issuer = new URL(c.issuer);
     const auth = await this.#clientAuth(c);
-    // Plain http is allowed only for a provider on this machine (the built-in simulator, tests).
-    const execute = issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname) ? [oidc.allowInsecureRequests] : [];
+    const config = await oidc.discovery(new URL(c.issuer), c.clientId, this.#clientMetadata(), auth, {
+      execute: this.#execute(c),
+      timeout: Math.ceil(this.#timeoutMs / 1000),
+    });
+    this.#setUp(config);
+    return config;
+  }
+
+  #clientMetadata(): Partial<oidc.ClientMetadata> {
+    return { id_token_signed_response_alg: this.#profile.idTokenAlg ?? 'RS256' };
+  }
+
+  /** Plain http is allowed only for a provider on this machine (the built-in simulator, tests). */
+  #execute(c: ProviderConfig): ((config: oidc.Configuration) => void)[] {
+    const issuer = new URL(c.issuer);
+    return issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname) ? [oidc.allowInsecureRequests] : [];
+  }
+
+  #setUp(config: oidc.Configuration, onResponse?: (url: string, res: Response) => Promise<void>): void {
     const timeout = Math.ceil(this.#timeoutMs / 1000);
-    const config = await oidc.discovery(issuer, c.clientId, { id_token_signed_response_alg: 'RS256' }, auth, { execute, timeout });
     config.timeout = timeout;
     // openid-client skips the id_token signature for tokens straight from the token endpoint (OIDC Core
     // 3.1.3.7 permits it over TLS); we verify it anyway, against the provider's JWKS.
     oidc.enableNonRepudiationChecks(config);
     const ms = this.#timeoutMs;
-    config[oidc.customFetch] = (url, options) => fetch(url, { ...options, signal: AbortSignal.timeout(ms) } as RequestInit);
-    return config;
+    config[oidc.customFetch] = async (url, options) => {
+      const res = await fetch(url, { ...options, signal: AbortSignal.timeout(ms) } as RequestInit);
+      if (onResponse) await onResponse(url, res);
+      return res;
+    };
+  }
+
+  /**
+   * The configuration one code exchange runs on: the cached discovery, with the provider's signing keys
+   * (JWKS) from the last exchange while they are fresh (openid-client's five minutes). openid-client looks the
+   * keys up again on an unknown kid only when its copy is a minute old, which would fail every login in the
+   * minute after a provider rotates its key; so each exchange gets a configuration of its own, and when the
+   * id_token names a kid the copy lacks, that exchange fetches the JWKS anew before checking the signature.
+   * A kid the provider does not publish at all still fails (invalid_provider_response).
+   */
+  async #loginConfiguration(c: ProviderConfig): Promise<{ config: oidc.Configuration; keep: () => void }> {
+    const base = await this.#configuration(c);
+    const key = this.#keyOf(c);
+    const config = new oidc.Configuration(base.serverMetadata(), c.clientId, this.#clientMetadata(), await this.#clientAuth(c));
+    for (const f of this.#execute(c)) f(config);
+    const known = this.#jwks.get(key);
+    if (known) oidc.setJwksCache(config, known);
+    const tokenEndpoint = base.serverMetadata().token_endpoint;
+    this.#setUp(config, async (url, res) => {
+      if (url !== tokenEndpoint || !known || !res.ok) return;
+      const kid = await idTokenKid(res.clone());
+      if (kid !== undefined && !known.jwks.keys.some((k) => k.kid === kid)) oidc.setJwksCache(config, { jwks: { keys: [] }, uat: 0 });
+    });
+    return {
+      config,
+      keep: () => {
+        const now = oidc.getJwksCache(config);
+        if (now) this.#jwks.set(key, now);
+      },
+    };
   }
 
   /** The provider's configuration, or the classified reason it cannot be had (bugs are rethrown). */
-  async #configurationOrFailure(c: ProviderConfig): Promise<oidc.Configuration | ProviderOutcome> {
+  async #configurationOrFailure<T>(c: ProviderConfig, get: (c: ProviderConfig) => Promise<T>): Promise<T | ProviderOutcome> {
     try {
-      return await this.#configuration(c);
+      return await get(c);
     } catch (e) {
       if (e instanceof ProviderFailure) return { kind: 'error', code: e.code, detail: e.message };
       return classifyProviderError(e);
@@ -112,7 +169,7 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
   }
 
   async start(input: StartInput): Promise<{ redirectUrl: string; state: string; journey: OidcJourney }> {
-    const config = await this.#configurationOrFailure(input.config);
+    const config = await this.#configurationOrFailure(input.config, (c) => this.#configuration(c));
     if (!(config instanceof oidc.Configuration)) {
       throw new ProviderFailure(config.kind === 'error' ? config.code : 'provider_unavailable', describeOutcome(config));
     }
@@ -148,8 +205,9 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
     const params = input.callbackUrl.searchParams;
     const error = params.get('error');
     if (error === 'access_denied') return { kind: 'abort' };
-    const config = await this.#configurationOrFailure(input.config);
-    if (!(config instanceof oidc.Configuration)) return config;
+    const login = await this.#configurationOrFailure(input.config, (c) => this.#loginConfiguration(c));
+    if ('kind' in login) return login;
+    const { config } = login;
     if (error) {
       // The iss check still applies to error responses (RFC 9207), so a mixed-up provider cannot abort us.
       const iss = params.get('iss');
@@ -172,6 +230,7 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
         idTokenExpected: true,
       });
       claims = tokens.claims();
+      login.keep();
     } catch (e) {
       return classifyProviderError(e);
     }
@@ -197,6 +256,16 @@ export class OidcEidAdapter implements RedirectAdapter<OidcJourney> {
       };
     }
     return this.#profile.mapClaims(claims, loa);
+  }
+}
+
+/** The kid in the header of a token response's id_token, if it has one. */
+async function idTokenKid(res: Response): Promise<string | undefined> {
+  try {
+    const body = (await res.json()) as { id_token?: unknown };
+    return typeof body.id_token === 'string' ? decodeProtectedHeader(body.id_token).kid : undefined;
+  } catch {
+    return undefined; // not JSON, no JWT: openid-client refuses the response itself
   }
 }
 

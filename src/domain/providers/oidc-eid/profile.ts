@@ -16,6 +16,8 @@ export interface AuthorizationInput {
 export interface OidcEidProfile {
   /** The scope of the authorization request. */
   readonly scope: string;
+  /** The algorithm the provider signs id_tokens with (RS256 when absent). */
+  readonly idTokenAlg?: string;
   /** acr_values, login_hint and the like for one authorization request. */
   authorizationParams(input: AuthorizationInput): Record<string, string>;
   /** The level an acr stands for; undefined for a value this provider does not send. */
