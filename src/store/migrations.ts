@@ -163,6 +163,13 @@ CREATE INDEX webhook_attempts_subscription ON webhook_attempts (subscription_id,
 CREATE INDEX sessions_open_expires ON sessions (expires_at) WHERE status IN ('CREATED', 'WAITING_FOR_USER');
 `,
   },
+  {
+    version: 6,
+    name: 'sessions.client_result: the finished result of a session with encryptionPublicKey, a JWE only its client opens',
+    sql: `
+ALTER TABLE sessions ADD COLUMN client_result text
+`,
+  },
 ];
 
 import { LOCKS } from './locks.ts';
