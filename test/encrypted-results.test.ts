@@ -153,6 +153,21 @@ describe('encrypted results', () => {
     assert.equal(replay.id, first.id);
   });
 
+  it('the OpenAPI document offers application/jose next to JSON on the 200 of create, GET and cancel', async () => {
+    const doc = (await call(t.base, 'GET', '/openapi.json')).body;
+    for (const [path, method] of [
+      ['/auth/rest/sessions', 'post'],
+      ['/auth/rest/sessions/{id}', 'get'],
+      ['/auth/rest/sessions/{id}/cancel', 'post'],
+    ] as const) {
+      const content = doc.paths[path][method].responses['200'].content;
+      assert.ok(content['application/json'], `${method} ${path} json`);
+      assert.equal(content['application/jose']?.schema?.type, 'string', `${method} ${path} jose`);
+      assert.match(content['application/jose'].schema.description, /A256GCM/);
+      assert.ok(!doc.paths[path][method].responses['400'].content['application/jose'], 'errors stay JSON');
+    }
+  });
+
   it('refuses keys that are not a usable public encryption key, naming encryptionPublicKey, and creates nothing', async () => {
     const rsa = keys[0]!.publicJwk;
     const ec = keys[2]!.publicJwk;

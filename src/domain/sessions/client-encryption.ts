@@ -64,7 +64,7 @@ function modulusBits(n: string): number {
   let i = 0;
   while (i < bytes.length && bytes[i] === 0) i++;
   if (i === bytes.length) return 0;
-  return (bytes.length - i) * 8 - Math.clz32(bytes[i]!) + 24;
+  return (bytes.length - i) * 8 - Math.clz32(bytes[i] ?? 0) + 24;
 }
 
 /** Imported keys by their JWK text: importing costs more than encrypting a session's few hundred bytes. */
