@@ -17,6 +17,7 @@ import { PROVIDERS, type SimulatedAs } from './domain/providers/registry.ts';
 import { Purger } from './domain/sessions/purge.ts';
 import { Sessions } from './domain/sessions/sessions.ts';
 import { EventJobs } from './domain/events/jobs.ts';
+import { NatsSink } from './domain/events/nats-sink.ts';
 import { WebhookDelivery } from './domain/webhooks/delivery.ts';
 import { Webhooks } from './domain/webhooks/subscriptions.ts';
 import { webhookRoutes } from './http/api/webhooks.ts';
@@ -108,7 +109,8 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
   const policy = { development: config.env === 'development', allowPrivateAddresses: config.events.allowPrivateAddresses };
   const webhooks = new Webhooks({ store, sealer, clock, policy, eventTtlSeconds: config.events.ttlSeconds });
   const delivery = new WebhookDelivery({ store, sealer, clock, log, policy }, { timeoutMs: config.events.webhookTimeoutMs });
-  const eventJobs = new EventJobs(sessions, delivery, log);
+  const bus = config.events.nats && new NatsSink({ store, clock, log }, config.events.nats);
+  const eventJobs = new EventJobs(sessions, delivery, log, bus || undefined);
   const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
   const adapterDeps = { timeoutMs: config.providerTimeoutMs, clock };
   const adapters = new Map<string, ProviderAdapter>(PROVIDERS.map((p) => [p.id, p.createAdapter(adapterDeps)]));
