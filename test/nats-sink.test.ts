@@ -8,7 +8,7 @@ import { AckPolicy, connect, type JsMsg, type NatsConnection } from 'nats';
 import { NatsSink } from '../src/domain/events/nats-sink.ts';
 import type { Outcome } from '../src/domain/sessions/sessions.ts';
 import { createLogger } from '../src/log.ts';
-import { startBroker, type TestBroker, validSessionRequest } from './helpers.ts';
+import { onPostgres, startBroker, type TestBroker, validSessionRequest } from './helpers.ts';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -136,6 +136,32 @@ describe('NATS JetStream sink', () => {
       assert.equal(created.length, 1);
     } finally {
       await down.close();
+    }
+  });
+
+  it('two broker processes on one PostgreSQL share the work: each event published once, no duplicate', {
+    skip: !onPostgres && 'PostgreSQL only (PGlite is one process)',
+  }, async () => {
+    const second = await startBroker({ NATS_URL, NATS_STREAM: stream, NATS_SUBJECT_PREFIX: prefix }, {}, t);
+    try {
+      await t.broker.eventJobs.runOnce();
+      const before = (await readStream()).length;
+      const n = 40;
+      for (let i = 0; i < n; i++) await t.broker.sessions.create(t.accountId, validSessionRequest() as never);
+      const rounds = await Promise.all([
+        t.broker.eventJobs.runOnce(),
+        second.broker.eventJobs.runOnce(),
+        t.broker.eventJobs.runOnce(),
+        second.broker.eventJobs.runOnce(),
+      ]);
+      const published = rounds.reduce((sum, r) => sum + (r.bus?.published ?? 0), 0);
+      const duplicates = rounds.reduce((sum, r) => sum + (r.bus?.duplicates ?? 0), 0);
+      assert.equal(published, n);
+      assert.equal(duplicates, 0);
+      assert.ok(rounds.filter((r) => (r.bus?.published ?? 0) > 0).length >= 1);
+      assert.equal((await readStream()).length, before + n);
+    } finally {
+      await second.close();
     }
   });
 });
