@@ -4,7 +4,7 @@
 // the irreducible work on the same store. DATABASE_URL adds the PostgreSQL rows and the scale rows.
 //   BENCH_DURATION (seconds per load run, default 8), BENCH_CONNECTIONS (default 16),
 //   BENCH_JOURNEY_CONCURRENCY (default 8), BENCH_SCALE_ROWS (default 1000000), BENCH_PROFILE=1 (CPU profile of
-//   each load run, broker and reference), BENCH_ONLY=token,sessions,journeys,scale,events (a part), BENCH_PIN=0 (no core pinning).
+//   each load run, broker and reference), BENCH_ONLY=token,sessions,encrypted,journeys,scale,events (a part), BENCH_PIN=0 (no core pinning).
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ const DATABASE_URL = process.env.DATABASE_URL || undefined;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const NODE = process.execPath;
 // BENCH_ONLY=token,sessions,journeys,scale runs a part (for iterating on one figure).
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'token,sessions,journeys,scale,events').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'token,sessions,encrypted,journeys,scale,events').split(',').map((s) => s.trim()));
 // On a machine with two or more cores the measured server gets core 0 to itself and the load generator (this
 // process) runs on core 1: each figure is then per server core, and the two sides stop stealing each other's
 // time, which made ratios move by ±0.1 between runs. BENCH_PIN=0 turns it off.
@@ -333,6 +333,55 @@ async function benchSessions(store: 'pglite' | 'postgres', label: string = store
 }
 
 /**
+ * The cost of encrypted results: GET of a session created with encryptionPublicKey (an open one, so every
+ * answer is a fresh JWE: the worst case; a finished one answers the JWE stored at finish) against GET of a
+ * plain session, same broker, same run. One row per key type Signicat documents first (RSA 2048, EC P-256).
+ */
+async function benchEncrypted() {
+  const { compactDecrypt, exportJWK, generateKeyPair } = await import('jose');
+  const broker = await startChild('bench/servers/broker.ts', { DATABASE_URL: '' }, { pin: 0 });
+  try {
+    const base = `http://127.0.0.1:${broker.port}`;
+    const bearer = await token(base, broker.info.clientId, broker.info.clientSecret);
+    const createWith = async (extra: Record<string, unknown>) => {
+      const res = await fetch(`${base}/auth/rest/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+        body: JSON.stringify({ ...JSON.parse(SESSION_BODY), ...extra }),
+      });
+      if (res.status !== 200) throw new Error(`create: ${res.status} ${await res.text()}`);
+      return { type: res.headers.get('content-type') ?? '', text: await res.text() };
+    };
+    const getLoad = (label: string, id: string) =>
+      load(broker, label, { url: `${base}/auth/rest/sessions/${id}`, headers: { authorization: `Bearer ${bearer}` } });
+    const plain = JSON.parse((await createWith({})).text) as { id: string };
+    const plainGet = await getLoad('session get, plain', plain.id);
+    for (const [name, alg, opts] of [
+      ['RSA-OAEP 2048', 'RSA-OAEP', { modulusLength: 2048 }],
+      ['ECDH-ES P-256', 'ECDH-ES', { crv: 'P-256' }],
+    ] as const) {
+      const { publicKey, privateKey } = await generateKeyPair(alg, { ...opts, extractable: true });
+      const jwk = { ...(await exportJWK(publicKey)), use: 'enc', alg, kid: 'bench' };
+      const made = await createWith({ encryptionPublicKey: jwk });
+      if (made.type !== 'application/jose') throw new Error(`encrypted create answered ${made.type}`);
+      const { id } = JSON.parse(new TextDecoder().decode((await compactDecrypt(made.text, privateKey)).plaintext)) as { id: string };
+      const enc = await whileSampling(broker, () => getLoad(`session get, encrypted ${name}`, id));
+      rows.push({
+        group: 'encrypted get',
+        what: 'req/s',
+        store: 'pglite',
+        ...enc,
+        ref: { name: 'plain get', ...plainGet },
+        ratio: enc.rps / plainGet.rps,
+        note: `${name}, A256GCM; an open session, so every answer is a fresh JWE`,
+      });
+    }
+  } finally {
+    await broker.stop();
+  }
+}
+
+/**
  * Webhook delivery on PostgreSQL, in this process (broker, worker and receiver share it; the receiver verifies
  * every request with standardwebhooks, as a real one would): events delivered per second by one worker
  * draining a backlog, and end-to-end latency from the committed transition to the receiver with the worker
@@ -566,6 +615,7 @@ const machine = {
 process.stdout.write(`eidgate bench: ${JSON.stringify(machine)}\n`);
 if (ONLY.has('token')) await benchToken();
 if (ONLY.has('sessions')) await benchSessions('pglite');
+if (ONLY.has('encrypted')) await benchEncrypted();
 if (ONLY.has('journeys')) await benchJourneys('pglite');
 if (DATABASE_URL) {
   if (ONLY.has('sessions')) await benchSessions('postgres');

@@ -17,6 +17,7 @@ import { PROVIDERS, type SimulatedAs } from './domain/providers/registry.ts';
 import { Purger } from './domain/sessions/purge.ts';
 import { Sessions } from './domain/sessions/sessions.ts';
 import { EventJobs } from './domain/events/jobs.ts';
+import { NatsSink } from './domain/events/nats-sink.ts';
 import { WebhookDelivery } from './domain/webhooks/delivery.ts';
 import { Webhooks } from './domain/webhooks/subscriptions.ts';
 import { webhookRoutes } from './http/api/webhooks.ts';
@@ -24,6 +25,7 @@ import { AuthThrottle } from './domain/auth-throttle.ts';
 import { AccessTokens } from './domain/tokens.ts';
 import { resolveEncryptionKeys } from './encryption-key.ts';
 import { methodNotAllowedRoutes, sessionRoutes } from './http/api/sessions.ts';
+import { sessionPresenter } from './http/api/session-presenter.ts';
 import { newAdminToken } from './admin/endpoint.ts';
 import { adminDisabledRoutes, adminRoutes } from './http/admin/routes.ts';
 import { createApp } from './http/app.ts';
@@ -90,6 +92,8 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
   const accounts = new Accounts(store, clock);
   const tokens = new AccessTokens(keys, urls.issuer, clock);
   const providerConfigs = new ProviderConfigs(store, sealer, config.providerOverrides);
+  // The presenter is the edge's, bound to the sessions below; finish uses it to seal a final result.
+  let presentForClient: ReturnType<typeof sessionPresenter>;
   const sessions = new Sessions({
     store,
     sealer,
@@ -99,11 +103,14 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
     genericProviderIds: (accountId) => providerConfigs.genericIds(accountId),
     publicHost: new URL(config.publicUrl).hostname,
     eventTtlSeconds: config.events.ttlSeconds,
+    presentForClient: (s, identity) => presentForClient(s, { read: true, identity }),
   });
+  presentForClient = sessionPresenter(sessions, urls);
   const policy = { development: config.env === 'development', allowPrivateAddresses: config.events.allowPrivateAddresses };
   const webhooks = new Webhooks({ store, sealer, clock, policy, eventTtlSeconds: config.events.ttlSeconds });
   const delivery = new WebhookDelivery({ store, sealer, clock, log, policy }, { timeoutMs: config.events.webhookTimeoutMs });
-  const eventJobs = new EventJobs(sessions, delivery, log);
+  const bus = config.events.nats && new NatsSink({ store, clock, log }, config.events.nats);
+  const eventJobs = new EventJobs(sessions, delivery, log, bus || undefined);
   const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
   const adapterDeps = { timeoutMs: config.providerTimeoutMs, clock };
   const adapters = new Map<string, ProviderAdapter>(PROVIDERS.map((p) => [p.id, p.createAdapter(adapterDeps)]));

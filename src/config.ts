@@ -46,6 +46,8 @@ export interface Config {
     pollIntervalMs: number;
     /** Production: webhooks may point at private, loopback and link-local addresses (off: no SSRF). */
     allowPrivateAddresses: boolean;
+    /** The NATS JetStream sink: every event also published there (NATS_URL set). */
+    nats: { url: string; stream: string; subjectPrefix: string } | undefined;
   };
   /** Per provider id, the `<PREFIX>_*` overrides that were set (see the provider registry). */
   providerOverrides: Record<string, ProviderOverride>;
@@ -83,6 +85,9 @@ const KEYS = {
   WEBHOOK_TIMEOUT_MS: 'webhookTimeoutMs',
   WEBHOOK_POLL_INTERVAL_MS: 'webhookPollIntervalMs',
   EIDGATE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'webhookAllowPrivateAddresses',
+  NATS_URL: 'natsUrl',
+  NATS_STREAM: 'natsStream',
+  NATS_SUBJECT_PREFIX: 'natsSubjectPrefix',
   PROVIDER_TIMEOUT_MS: 'providerTimeoutMs',
   REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
   EIDGATE_ADMIN_TOKEN: 'adminToken',
@@ -281,6 +286,7 @@ function parseConfig(raw: Raw, problems: string[]): Config {
       webhookTimeoutMs: int('webhookTimeoutMs', 'WEBHOOK_TIMEOUT_MS', 10000, 100, 60000),
       pollIntervalMs: int('webhookPollIntervalMs', 'WEBHOOK_POLL_INTERVAL_MS', 1000, 50, 60000),
       allowPrivateAddresses: bool('webhookAllowPrivateAddresses', 'EIDGATE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES', false),
+      nats: natsConfig(raw, problems),
     },
     providerOverrides,
     providerTimeoutMs: int('providerTimeoutMs', 'PROVIDER_TIMEOUT_MS', 10000, 100, 120000),
@@ -289,4 +295,24 @@ function parseConfig(raw: Raw, problems: string[]): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const NATS_URL_RE = /^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/;
+const NATS_STREAM_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const NATS_PREFIX_RE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/** The NATS sink: on when NATS_URL is set; the stream and subject prefix must be names NATS accepts. */
+function natsConfig(raw: Record<string, string | undefined>, problems: string[]): Config['events']['nats'] {
+  const url = raw.natsUrl;
+  const stream = raw.natsStream ?? 'EIDGATE_EVENTS';
+  const subjectPrefix = raw.natsSubjectPrefix ?? 'eidgate.events';
+  if (url === undefined) {
+    if (raw.natsStream !== undefined || raw.natsSubjectPrefix !== undefined)
+      problems.push('NATS_STREAM and NATS_SUBJECT_PREFIX: need NATS_URL');
+    return undefined;
+  }
+  if (!NATS_URL_RE.test(url)) problems.push('NATS_URL: must be nats://host:port (or tls://), several separated by commas');
+  if (!NATS_STREAM_RE.test(stream)) problems.push('NATS_STREAM: letters, digits, _ and - only');
+  if (!NATS_PREFIX_RE.test(subjectPrefix)) problems.push('NATS_SUBJECT_PREFIX: dot-separated tokens of letters, digits, _ and -');
+  return { url, stream, subjectPrefix };
 }

@@ -184,10 +184,10 @@ describe('Signicat compatibility: what real clients send', () => {
   describe('the refusals that remain, each naming the field and why', () => {
     const refused: [string, Record<string, unknown>, string, RegExp][] = [
       [
-        'a non-null encryptionPublicKey',
-        { encryptionPublicKey: { kty: 'RSA', use: 'enc', alg: 'RSA-OAEP', n: 'x', e: 'AQAB' } },
-        'encryptionPublicKey',
-        /encrypt/,
+        'an encryptionPublicKey whose RSA modulus is not 2048 or 4096 bits',
+        { encryptionPublicKey: { kty: 'RSA', use: 'enc', alg: 'RSA-OAEP', n: 'x', e: 'AQAB', d: null } },
+        'encryptionPublicKey.n',
+        /2048 or 4096/,
       ],
       ['the headless flow', { flow: 'HEADLESS' }, 'flow', /not supported/],
       ['an enum value that is not one in any case', { requestedLoa: 'EXTREME' }, 'requestedLoa', /one of/],

@@ -130,15 +130,40 @@ describe('configuration', () => {
 
   it('events: one day of retries, 10 s per attempt, 1 s polling, no private addresses, unless set', () => {
     const d = loadConfig({});
-    assert.deepEqual(d.events, { ttlSeconds: 86400, webhookTimeoutMs: 10000, pollIntervalMs: 1000, allowPrivateAddresses: false });
+    assert.deepEqual(d.events, {
+      ttlSeconds: 86400,
+      webhookTimeoutMs: 10000,
+      pollIntervalMs: 1000,
+      allowPrivateAddresses: false,
+      nats: undefined,
+    });
     const c = loadConfig({
       EVENT_TTL_SECONDS: '3600',
       WEBHOOK_TIMEOUT_MS: '2500',
       WEBHOOK_POLL_INTERVAL_MS: '200',
       EIDGATE_WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
     });
-    assert.deepEqual(c.events, { ttlSeconds: 3600, webhookTimeoutMs: 2500, pollIntervalMs: 200, allowPrivateAddresses: true });
+    assert.deepEqual(c.events, {
+      ttlSeconds: 3600,
+      webhookTimeoutMs: 2500,
+      pollIntervalMs: 200,
+      allowPrivateAddresses: true,
+      nats: undefined,
+    });
     assert.ok(problems({ WEBHOOK_TIMEOUT_MS: '600000' }).some((m) => m.startsWith('WEBHOOK_TIMEOUT_MS:')));
+  });
+
+  it('the NATS sink: off unless NATS_URL is set; stream and subject prefix defaulted and checked', () => {
+    assert.equal(loadConfig({}).events.nats, undefined);
+    assert.deepEqual(loadConfig({ NATS_URL: 'nats://127.0.0.1:4222' }).events.nats, {
+      url: 'nats://127.0.0.1:4222',
+      stream: 'EIDGATE_EVENTS',
+      subjectPrefix: 'eidgate.events',
+    });
+    assert.ok(problems({ NATS_URL: 'http://x' }).some((m) => m.startsWith('NATS_URL:')));
+    assert.ok(problems({ NATS_URL: 'nats://x:1', NATS_STREAM: 'a.b' }).some((m) => m.startsWith('NATS_STREAM:')));
+    assert.ok(problems({ NATS_URL: 'nats://x:1', NATS_SUBJECT_PREFIX: 'a.>' }).some((m) => m.startsWith('NATS_SUBJECT_PREFIX:')));
+    assert.ok(problems({ NATS_STREAM: 'S' }).some((m) => m.includes('need NATS_URL')));
   });
 
   it('takes the development webhook as a URL and a Standard Webhooks secret, both or neither', () => {

@@ -67,6 +67,32 @@ export type PrefilledInput = Static<typeof PrefilledInputShape>;
 export const PARENT_DOMAIN_PATTERN =
   '^(https?://)?(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:[0-9]{1,5})?$';
 
+/**
+ * Signicat's encryptionPublicKey: a public JWK the answers are encrypted to. The schema checks the shape; the
+ * domain (src/domain/sessions/client-encryption.ts) checks the key itself (type, size, curve, no private part).
+ */
+const jwkMember = (maxLength: number) => Type.Optional(Type.String({ minLength: 1, maxLength }));
+export const EncryptionPublicKeyShape = Type.Object(
+  {
+    kty: Type.String({ minLength: 1, maxLength: 10, description: 'RSA or EC (any case).' }),
+    use: Type.Optional(Type.String({ maxLength: 10, description: 'Must be enc.' })),
+    alg: Type.Optional(Type.String({ maxLength: 20, description: 'RSA-OAEP for RSA, ECDH-ES for EC (the default when absent).' })),
+    kid: Type.Optional(Type.String({ maxLength: 200, description: 'Copied into the kid header of every JWE.' })),
+    n: jwkMember(1400),
+    e: jwkMember(16),
+    crv: jwkMember(10),
+    x: jwkMember(100),
+    y: jwkMember(100),
+  },
+  {
+    additionalProperties: true,
+    maxProperties: 20,
+    description:
+      'A public JWK (RSA 2048 or 4096 bits with alg RSA-OAEP, or EC P-256, P-384 or P-521 with alg ECDH-ES; use enc; no private members). When set, the answers of create, GET and cancel for this session are compact JWEs (application/jose, enc A256GCM), and the finished result is stored encrypted to this key only.',
+  },
+);
+export type EncryptionPublicKey = Static<typeof EncryptionPublicKeyShape>;
+
 export const sessionRequestProperties = {
   flow: stringEnum(FLOWS, {
     description: 'redirect or embedded (headless is refused until a decoupled eID exists). Case-insensitive; answered in lower case.',
@@ -130,6 +156,7 @@ export const sessionRequestProperties = {
         "Embedded flow: where the frame goes when the session ends (with sessionId and sessionNonce). On one of the account's callback domains. Without it the frame shows the result.",
     }),
   ),
+  encryptionPublicKey: Type.Optional(EncryptionPublicKeyShape),
   embeddedParentDomains: Type.Optional(
     Type.Array(Type.String({ maxLength: 260, pattern: PARENT_DOMAIN_PATTERN }), {
       minItems: 1,

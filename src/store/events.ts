@@ -147,6 +147,40 @@ export function eventQueries(sql: Sql) {
       return rows.map((r) => r.envelope);
     },
 
+    /**
+     * The message-bus sink's claim: up to `limit` unpublished, unexpired events whose next attempt is due (the
+     * ping of a webhook subscription is not for the bus), each with its attempt counter up and its next
+     * attempt moved to `leaseUntil`, in one statement. FOR UPDATE SKIP LOCKED: two processes never claim the
+     * same event at the same moment; one that dies after claiming leaves it to the next once the lease is over.
+     */
+    async claimForBus(
+      now: Date,
+      leaseUntil: Date,
+      limit: number,
+      exceptName: string,
+    ): Promise<{ envelope: EventEnvelope; attempt: number }[]> {
+      const rows = await sql.query<{ envelope: EventEnvelope; bus_attempts: number; seq: string }>(
+        `WITH due AS (
+           SELECT id FROM events
+           WHERE bus_published_at IS NULL AND expires_at > $1 AND COALESCE(bus_next_attempt_at, created_at) <= $1 AND event_name <> $4
+           ORDER BY seq LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+         UPDATE events e SET bus_attempts = e.bus_attempts + 1, bus_next_attempt_at = $2
+         FROM due WHERE e.id = due.id
+         RETURNING e.envelope, e.bus_attempts, e.seq::text AS seq`,
+        [now, leaseUntil, limit, exceptName],
+      );
+      return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1)).map((r) => ({ envelope: r.envelope, attempt: r.bus_attempts }));
+    },
+
+    async markPublished(id: string, at: Date): Promise<void> {
+      await sql.query('UPDATE events SET bus_published_at = $2 WHERE id = $1', [id, at]);
+    },
+
+    async retryPublishAt(id: string, at: Date): Promise<void> {
+      await sql.query('UPDATE events SET bus_next_attempt_at = $2 WHERE id = $1 AND bus_published_at IS NULL', [id, at]);
+    },
+
     /** Deletes events that expired before the cutoff, with their deliveries and attempts. */
     async purge(cutoff: Date, limit: number): Promise<number> {
       const rows = await sql.query(

@@ -163,6 +163,23 @@ CREATE INDEX webhook_attempts_subscription ON webhook_attempts (subscription_id,
 CREATE INDEX sessions_open_expires ON sessions (expires_at) WHERE status IN ('CREATED', 'WAITING_FOR_USER');
 `,
   },
+  {
+    version: 6,
+    name: 'sessions.client_result: the finished result of a session with encryptionPublicKey, a JWE only its client opens',
+    sql: `
+ALTER TABLE sessions ADD COLUMN client_result text
+`,
+  },
+  {
+    version: 7,
+    name: 'events: the message-bus sink (NATS JetStream) claims unpublished events like webhook deliveries',
+    sql: `
+ALTER TABLE events ADD COLUMN bus_published_at timestamptz;
+ALTER TABLE events ADD COLUMN bus_next_attempt_at timestamptz;
+ALTER TABLE events ADD COLUMN bus_attempts integer NOT NULL DEFAULT 0;
+CREATE INDEX events_bus_due ON events (seq) WHERE bus_published_at IS NULL
+`,
+  },
 ];
 
 import { LOCKS } from './locks.ts';

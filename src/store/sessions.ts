@@ -19,6 +19,11 @@ export interface SessionRecord {
   browserBinding: string | null;
   journeyState: string | null;
   journeyEnc: string | null;
+  /**
+   * A session created with encryptionPublicKey, once final: the session as its client reads it, a compact
+   * JWE to the client's key. Its identity is only here (identityEnc stays null): the broker cannot open it.
+   */
+  clientResult: string | null;
 }
 
 /**
@@ -31,7 +36,16 @@ export const CLAIMED_PREFIX = 'claimed:';
 export type SessionPatch = Partial<
   Pick<
     SessionRecord,
-    'status' | 'finishedAt' | 'provider' | 'loa' | 'identityEnc' | 'error' | 'browserBinding' | 'journeyState' | 'journeyEnc'
+    | 'status'
+    | 'finishedAt'
+    | 'provider'
+    | 'loa'
+    | 'identityEnc'
+    | 'error'
+    | 'browserBinding'
+    | 'journeyState'
+    | 'journeyEnc'
+    | 'clientResult'
   >
 >;
 
@@ -62,6 +76,7 @@ interface SessionRow {
   browser_binding: string | null;
   journey_state: string | null;
   journey_enc: string | null;
+  client_result: string | null;
 }
 
 const PATCH_COLUMNS: Record<keyof SessionPatch, string> = {
@@ -74,11 +89,12 @@ const PATCH_COLUMNS: Record<keyof SessionPatch, string> = {
   browserBinding: 'browser_binding',
   journeyState: 'journey_state',
   journeyEnc: 'journey_enc',
+  clientResult: 'client_result',
 };
 
 // Reads list their columns: statements are prepared on PostgreSQL (src/store/sql.ts).
 const COLUMNS =
-  'id, account_id, status, request, created_at, expires_at, finished_at, provider, loa, identity_enc, error, browser_binding, journey_state, journey_enc';
+  'id, account_id, status, request, created_at, expires_at, finished_at, provider, loa, identity_enc, error, browser_binding, journey_state, journey_enc, client_result';
 
 const toSession = (r: SessionRow): SessionRecord => ({
   id: r.id,
@@ -95,6 +111,7 @@ const toSession = (r: SessionRow): SessionRecord => ({
   browserBinding: r.browser_binding,
   journeyState: r.journey_state,
   journeyEnc: r.journey_enc,
+  clientResult: r.client_result,
 });
 
 const one = (rows: SessionRow[]): SessionRecord | null => (rows[0] ? toSession(rows[0]) : null);

@@ -1,9 +1,10 @@
 // The background work of the event outbox, in every broker process: the expiry sweeper (open sessions past
-// their lifetime become EXPIRED, with their event) and webhook delivery. Both coordinate through the store
+// their lifetime become EXPIRED, with their event), webhook delivery and, when configured, the NATS sink. Both coordinate through the store
 // (SKIP LOCKED), so any number of processes can run them at once. Tests call runOnce() themselves.
 import type { Logger } from 'pino';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { RoundResult, WebhookDelivery } from '../webhooks/delivery.ts';
+import type { BusRound, NatsSink } from './nats-sink.ts';
 
 export class EventJobs {
   readonly #sessions: Sessions;
@@ -11,16 +12,19 @@ export class EventJobs {
   readonly #log: Logger;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
+  readonly #bus: NatsSink | undefined;
 
-  constructor(sessions: Sessions, delivery: WebhookDelivery, log: Logger) {
+  constructor(sessions: Sessions, delivery: WebhookDelivery, log: Logger, bus?: NatsSink) {
+    this.#bus = bus;
     this.#sessions = sessions;
     this.#delivery = delivery;
     this.#log = log;
   }
 
-  async runOnce(): Promise<RoundResult & { sessionsExpired: number }> {
+  async runOnce(): Promise<RoundResult & { sessionsExpired: number; bus?: BusRound }> {
     const sessionsExpired = await this.#sessions.expireDue();
-    return { sessionsExpired, ...(await this.#delivery.runOnce()) };
+    const webhooks = await this.#delivery.runOnce();
+    return { sessionsExpired, ...webhooks, ...(this.#bus ? { bus: await this.#bus.runOnce() } : {}) };
   }
 
   start(intervalMs: number): void {
@@ -37,5 +41,6 @@ export class EventJobs {
     if (this.#timer) clearInterval(this.#timer);
     await this.#running;
     await this.#delivery.close();
+    await this.#bus?.close();
   }
 }

@@ -30,6 +30,7 @@ import {
 import { DEFAULT_EVENT_TTL_SECONDS } from '../events/constants.ts';
 import { sessionEvent } from '../events/envelope.ts';
 import type { Clock } from '../clock.ts';
+import { type ClientKey, checkEncryptionKey, encryptForClient } from './client-encryption.ts';
 import { effectiveStatus, sourcesOf } from './lifecycle.ts';
 import {
   checkAdditionalParameters,
@@ -100,6 +101,11 @@ export interface SessionsDeps {
   publicHost: string;
   /** How long an event's deliveries are retried (its expiresAt); default one day. */
   eventTtlSeconds?: number;
+  /**
+   * The session as its client reads it (the GET answer), with the identity: what `finish` encrypts to a
+   * session's encryptionPublicKey. Needed only for such sessions; the edge's presenter provides it.
+   */
+  presentForClient?: (session: SessionRecord, identity: SealedIdentity) => unknown;
 }
 
 /** Sessions the expiry sweeper writes per transaction. */
@@ -114,8 +120,10 @@ export class Sessions {
   readonly #genericProviderIds: SessionsDeps['genericProviderIds'];
   readonly #publicHost: string;
   readonly #eventTtlSeconds: number;
+  readonly #presentForClient: SessionsDeps['presentForClient'];
 
   constructor(deps: SessionsDeps) {
+    this.#presentForClient = deps.presentForClient;
     this.#eventTtlSeconds = deps.eventTtlSeconds ?? DEFAULT_EVENT_TTL_SECONDS;
     this.#publicHost = deps.publicHost.toLowerCase();
     this.#store = deps.store;
@@ -154,6 +162,7 @@ export class Sessions {
     checkPrefilledInput(request, bad);
     checkAdditionalParameters(request.additionalParameters, providersOf(request), bad);
     checkTheme(request, bad);
+    const encryptionPublicKey = await checkEncryptionKey(request.encryptionPublicKey, bad);
     if (flowServed) {
       await checkProviders(
         request,
@@ -171,7 +180,7 @@ export class Sessions {
     // The stored request is what the session answers with: defaults filled in, URLs normalised, and
     // undefined members left out (the store keeps JSON).
     const stored: StoredSessionRequest = { ...request, requestedAttributes, sessionLifetime: lifetime };
-    Object.assign(stored, withoutUndefined({ callbackUrls, returnUrl, embeddedParentDomains, requestDomain }));
+    Object.assign(stored, withoutUndefined({ callbackUrls, returnUrl, embeddedParentDomains, requestDomain, encryptionPublicKey }));
     const session: SessionRecord = {
       id: newSessionId(),
       accountId,
@@ -187,6 +196,7 @@ export class Sessions {
       browserBinding: null,
       journeyState: null,
       journeyEnc: null,
+      clientResult: null,
     };
     if (!idempotencyKey) {
       await this.#store.transaction(async (tx) => {
@@ -257,20 +267,46 @@ export class Sessions {
       sealed.subject = { id, ...outcome.attributes };
     }
     const to: FinalStatus = outcome.status;
+    const patch: SessionPatch = {
+      status: to,
+      finishedAt: now,
+      provider: outcome.provider ?? null,
+      loa: outcome.status === 'SUCCESS' ? outcome.loa : null,
+      error: outcome.status === 'ERROR' ? outcome.error : null,
+      journeyEnc: null,
+    };
+    const key = this.clientKeyOf(session);
+    if (key) {
+      // Sealed to the client only: the identity is in the JWE of the final answer and nowhere else, so
+      // from here on the broker cannot read it (nor can anyone holding its encryption key).
+      patch.identityEnc = null;
+      patch.clientResult = await this.#sealFinalResult(key, { ...session, ...patch }, sealed);
+    } else {
+      patch.identityEnc = this.#sealer.sealJson(sealed, AAD.session(session.id));
+    }
     return this.#transitionWithEvent(
       session.id,
       { from: sourcesOf(to), notExpiredAt: now, ...(guard.journeyState ? { journeyState: guard.journeyState } : {}) },
-      {
-        status: to,
-        finishedAt: now,
-        provider: outcome.provider ?? null,
-        loa: outcome.status === 'SUCCESS' ? outcome.loa : null,
-        error: outcome.status === 'ERROR' ? outcome.error : null,
-        identityEnc: this.#sealer.sealJson(sealed, AAD.session(session.id)),
-        journeyEnc: null,
-      },
+      patch,
       now,
     );
+  }
+
+  #sealFinalResult(key: ClientKey, finished: SessionRecord, identity: SealedIdentity): Promise<string> {
+    if (!this.#presentForClient) throw new Error('Sessions needs presentForClient to finish a session with encryptionPublicKey');
+    return encryptForClient(key, JSON.stringify(this.#presentForClient(finished, identity)));
+  }
+
+  /** The client's key when the session was created with encryptionPublicKey (checked and normalised at create). */
+  clientKeyOf(session: SessionRecord): ClientKey | undefined {
+    return session.request.encryptionPublicKey as ClientKey | undefined;
+  }
+
+  /** A text (the session as the client reads it) as a compact JWE to the session's client key. */
+  encryptForClient(session: SessionRecord, plaintext: string): Promise<string> {
+    const key = this.clientKeyOf(session);
+    if (!key) throw new Error(`session ${session.id} has no client key`);
+    return encryptForClient(key, plaintext);
   }
 
   /**
@@ -354,7 +390,10 @@ export class Sessions {
     return session.journeyEnc ? this.#sealer.openJson(session.journeyEnc, AAD.journey(session.id)) : null;
   }
 
-  /** Who the person is and where they came from; opened only to present a session to its account. */
+  /**
+   * Who the person is and where they came from; opened only to present a session to its account. Empty for
+   * a session with encryptionPublicKey: its identity is in clientResult, which only the client opens.
+   */
   openIdentity(session: SessionRecord): SealedIdentity {
     return session.identityEnc ? parseIdentity(this.#sealer.openJson(session.identityEnc, AAD.session(session.id))) : {};
   }

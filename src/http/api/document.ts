@@ -55,6 +55,20 @@ const AUTH_ERRORS: Responses = {
 const BAD_QUERY = '`invalid_request_parameter`: a query parameter failed validation; `invalidParams` names it.';
 const NO_WEBHOOK = '`not_found`: no such webhook subscription for this account.';
 const BAD_WEBHOOK = '`invalid_request_parameter`: a field failed validation; `invalidParams` names it.';
+/** The encrypted form of a session answer (a session created with encryptionPublicKey). */
+const JOSE_SESSION = {
+  schema: {
+    type: 'string',
+    description:
+      'For a session created with `encryptionPublicKey`: the session object as a compact JWE to that key (`alg` RSA-OAEP or ECDH-ES as the key says, `enc` A256GCM, `kid` from the key). Decrypt it and parse the JSON inside. Error answers are never encrypted.',
+    example: 'eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00iLCJraWQiOiJlbmMtMSJ9.…',
+  },
+};
+const ENCRYPTED_OPERATIONS = new Set([
+  `post ${PATHS.sessions}`,
+  `get ${PATHS.session.replace(':id', '{id}')}`,
+  `post ${PATHS.cancelSession.replace(':id', '{id}')}`,
+]);
 const NO_SESSION = "`not_found`: no such session for this account (another account's sessions do not exist either).";
 
 /** Keyed by "METHOD path" as the document writes paths. Statuses not listed here are not answered by the operation. */
@@ -220,6 +234,8 @@ export function describeDocument<T extends OpenApiObject>(doc: T, tokenUrl: stri
         };
       }
       op.responses = responses;
+      const ok = responses['200'] as { content?: Record<string, Json> } | undefined;
+      if (ENCRYPTED_OPERATIONS.has(`${method} ${path}`) && ok?.content) ok.content['application/jose'] = JOSE_SESSION;
     }
   }
   attachExamples(doc);

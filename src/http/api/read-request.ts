@@ -4,15 +4,11 @@
 //  - null means absent, at every level;
 //  - enum values in any case (`"flow": "REDIRECT"`), provider ids and attribute names too;
 //  - `prefilledInput.username` as the .NET SDK spells it;
-//  - fields Signicat has and eidgate does not know: dropped, their names returned so the caller can log them.
-// One exception to dropping: a non-null `encryptionPublicKey` stays, so the schema refuses it with its
-// reason. Returning plain text to a client that asked for encrypted results would be a silent downgrade.
+//  - fields Signicat has and eidgate does not know: dropped, their names returned so the caller can log them;
+//  - `encryptionPublicKey` with null members (`"d": null`, as Signicat's SDKs send it): the nulls dropped.
 import { ATTRIBUTES } from '../../model/attributes.ts';
 import { FLOWS, LOAS } from '../../model/session.ts';
 import { PREFILLED_INPUT_FIELDS, sessionRequestProperties } from '../../model/session-request.ts';
-
-/** Request fields kept even when unknown, so the schema refuses them (with the reason in UNSUPPORTED_REQUEST_FIELDS). */
-export const REFUSED_WHEN_SET = new Set(['encryptionPublicKey']);
 
 const KNOWN_FIELDS = new Set(Object.keys(sessionRequestProperties));
 const CALLBACK_KINDS = new Set(['success', 'abort', 'error']);
@@ -47,7 +43,7 @@ export function readSessionRequest(body: unknown): { body: unknown; ignored: str
   const out: Json = {};
   for (const [name, value] of Object.entries(body)) {
     if (value === null) continue;
-    if (!KNOWN_FIELDS.has(name) && !REFUSED_WHEN_SET.has(name)) {
+    if (!KNOWN_FIELDS.has(name)) {
       ignored.push(name);
       continue;
     }
@@ -82,5 +78,6 @@ export function readSessionRequest(body: unknown): { body: unknown; ignored: str
     out.prefilledInput = prefilled;
   }
   if (isObject(out.additionalParameters)) out.additionalParameters = withoutNulls(out.additionalParameters);
+  if (isObject(out.encryptionPublicKey)) out.encryptionPublicKey = withoutNulls(out.encryptionPublicKey);
   return { body: out, ignored };
 }

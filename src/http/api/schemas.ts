@@ -13,15 +13,6 @@ const providerList = PROVIDERS.map(
 
 const subjectList = PROVIDERS.map((p) => `\`${p.id}\`: ${p.attributes.join(', ')}`).join('\n- ');
 
-/**
- * Signicat request fields eidgate refuses when set, with the reason: ignoring them would weaken security
- * (the tolerant reader drops every other unknown field; src/http/api/read-request.ts).
- */
-export const UNSUPPORTED_REQUEST_FIELDS: Record<string, string> = {
-  encryptionPublicKey:
-    'is not supported by eidgate yet (message-level encryption); send null or leave it out to receive unencrypted results',
-};
-
 /** The request as the API validates it: the model's shape, with the registry's providers and attributes as enums. */
 export const sessionRequestSchema = Type.Object(
   {
@@ -47,7 +38,7 @@ export const sessionRequestSchema = Type.Object(
     $id: 'SessionRequest',
     additionalProperties: false,
     description:
-      "Signicat's SessionRequest. Read tolerantly, as Signicat does: null means absent, enum values compare case-insensitively, and fields eidgate does not know are ignored (except a non-null encryptionPublicKey, refused until encrypted results exist).",
+      "Signicat's SessionRequest. Read tolerantly, as Signicat does: null means absent, enum values compare case-insensitively, and fields eidgate does not know are ignored. With encryptionPublicKey, the 200 answers of create, GET and cancel are compact JWEs (application/jose) to that key; error answers stay plain JSON.",
   },
 );
 

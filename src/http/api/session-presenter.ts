@@ -14,16 +14,17 @@ export type { SessionView };
 export const isoWithOffset = (d: Date): string => d.toISOString().replace('Z', '+00:00');
 
 /**
- * A presenter bound to the broker: the status as of now, the authenticationUrl, the opened identity. GET
- * answers (`read`) also carry sessionNonce and transactionId, as Signicat's SessionData does.
+ * A presenter bound to the broker: the status as of now, the authenticationUrl, the opened identity (or the
+ * one given: `finish` presents a session with encryptionPublicKey before its identity is sealed to the
+ * client). GET answers (`read`) also carry sessionNonce and transactionId, as Signicat's SessionData does.
  */
 export const sessionPresenter =
   (sessions: Sessions, urls: Urls) =>
-  (s: SessionRecord, opts: { read?: boolean } = {}): SessionView => {
+  (s: SessionRecord, opts: { read?: boolean; identity?: SealedIdentity } = {}): SessionView => {
     const view = presentSession(s, {
       status: sessions.statusOf(s),
       authenticationUrl: urls.authentication(s.id, s.request.requestDomain),
-      identity: sessions.openIdentity(s),
+      identity: opts.identity ?? sessions.openIdentity(s),
     });
     if (opts.read) {
       view.sessionNonce = sessions.nonceOf(s);

@@ -1,6 +1,6 @@
 // The Authentication REST API at Signicat's paths. Thin: authenticate, validate by schema, call the domain,
 // present the session. Errors in this plugin are Signicat's error object.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../domain/accounts.ts';
 import type { Sessions } from '../../domain/sessions/sessions.ts';
 import type { AccessTokens } from '../../domain/tokens.ts';
@@ -16,8 +16,8 @@ import {
   getSessionSchema,
   sessionRequestSchema,
   sessionResponseSchema,
-  UNSUPPORTED_REQUEST_FIELDS,
 } from './schemas.ts';
+import type { SessionRecord } from '../../store/index.ts';
 import { readSessionRequest } from './read-request.ts';
 import { sessionPresenter } from './session-presenter.ts';
 
@@ -45,11 +45,19 @@ export async function sessionRoutes(
   const accountOf = (request: FastifyRequest<{ Querystring: AccountQuery }>) =>
     deps.sessions.resolveAccount(authOf(request).accountId, request.query['signicat-accountId']);
   const present = sessionPresenter(deps.sessions, deps.urls);
+  /**
+   * The session as the client reads it: JSON, or for a session created with encryptionPublicKey a compact
+   * JWE to that key (application/jose); a finished one answers the JWE sealed when it finished.
+   */
+  const answer = async (reply: FastifyReply, s: SessionRecord, opts: { read?: boolean } = {}) => {
+    if (!deps.sessions.clientKeyOf(s)) return present(s, opts);
+    reply.type('application/jose');
+    return s.clientResult ?? deps.sessions.encryptForClient(s, JSON.stringify(present(s, opts)));
+  };
 
   app.post<{ Body: SessionRequest; Querystring: AccountQuery; Headers: { 'idempotency-key'?: string } }>(
     PATHS.sessions,
     {
-      config: { fieldReasons: UNSUPPORTED_REQUEST_FIELDS },
       schema: createSessionSchema,
       // The tolerant reader runs before the schema: nulls, enum case and unknown fields as Signicat reads them.
       preValidation: (request, _reply, done) => {
@@ -59,10 +67,10 @@ export async function sessionRoutes(
         done();
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { session, replayed } = await deps.sessions.create(accountOf(request), request.body, request.headers['idempotency-key']);
       request.log.info({ sessionId: session.id, replayed }, 'session created');
-      return present(session);
+      return answer(reply, session);
     },
   );
 
@@ -71,13 +79,13 @@ export async function sessionRoutes(
     {
       schema: getSessionSchema,
     },
-    async (request) => {
+    async (request, reply) => {
       const session = await deps.sessions.requireForAccount(accountOf(request), request.params.id);
       const { sessionNonce } = request.query;
       if (sessionNonce !== undefined && !deps.sessions.isNonceOf(session, sessionNonce)) {
         throw errors.invalidRequestParameter([{ name: 'sessionNonce', reason: 'is not the nonce of this session' }]);
       }
-      return present(session, { read: true });
+      return answer(reply, session, { read: true });
     },
   );
 
@@ -86,10 +94,10 @@ export async function sessionRoutes(
     {
       schema: cancelSessionSchema,
     },
-    async (request) => {
+    async (request, reply) => {
       const session = await deps.sessions.cancel(accountOf(request), request.params.id);
       request.log.info({ sessionId: session.id }, 'session cancelled');
-      return present(session);
+      return answer(reply, session);
     },
   );
 }
