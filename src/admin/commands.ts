@@ -40,6 +40,11 @@ export interface CommandContext {
     'claims-file'?: string | undefined;
     label?: string[] | undefined;
     'id-token-alg'?: string | undefined;
+    'display-name'?: string[] | undefined;
+    'logo-url'?: string | undefined;
+    'help-url'?: string | undefined;
+    'contact-url'?: string | undefined;
+    'privacy-url'?: string | undefined;
   };
   store: Store;
   accounts: Accounts;
@@ -102,6 +107,28 @@ export const COMMANDS: Record<string, Command> = {
     async run({ accounts, out }, arg) {
       const a = await accounts.removeRequestDomain(arg(0), arg(1));
       out(a, () => accountLine(a));
+    },
+  },
+  'accounts set-branding': {
+    args: 1,
+    async run({ accounts, values, out }, arg) {
+      const a = await accounts.setBranding(arg(0), {
+        displayName: values['display-name'],
+        logoUrl: values['logo-url'],
+        helpUrl: values['help-url'],
+        contactUrl: values['contact-url'],
+        privacyUrl: values['privacy-url'],
+      });
+      const b = a.branding;
+      out(
+        { id: a.id, branding: b },
+        () =>
+          `${a.id} display name: ${
+            Object.entries(b.displayName ?? {})
+              .map(([l, n]) => `${l}=${n}`)
+              .join(', ') || `(account name: ${a.name})`
+          }; logo: ${b.logoUrl ? (b.logoUrl.startsWith('data:') ? 'data: image' : b.logoUrl) : '(none)'}; help: ${b.helpUrl ?? '(none)'}; contact: ${b.contactUrl ?? '(none)'}; privacy: ${b.privacyUrl ?? '(none)'}`,
+      );
     },
   },
   'clients list': {

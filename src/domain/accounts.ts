@@ -2,6 +2,7 @@
 import { hashSecret, newAccountId, newClientId, newClientSecret, randomId, verifySecret } from '../crypto.ts';
 import { errors } from '../errors/index.ts';
 import type { Account, ApiClient, DomainKind, Store } from '../store/index.ts';
+import { applyBranding, type BrandingChange } from './branding.ts';
 import type { Clock } from './clock.ts';
 import { ExpiringCache } from '../shared/cache.ts';
 
@@ -79,6 +80,16 @@ export class Accounts {
 
   removeRequestDomain(accountId: string, domain: string): Promise<Account> {
     return this.#changeDomains(accountId, 'request', domain, 'remove');
+  }
+
+  /** Changes how the account's service shows itself on the hosted pages (validated; see ./branding.ts). */
+  async setBranding(accountId: string, change: BrandingChange): Promise<Account> {
+    const a = await this.getAccount(accountId);
+    const next = applyBranding(a.branding, change);
+    this.#accounts.delete(accountId);
+    const updated = await this.#store.accounts.setBranding(accountId, next);
+    if (!updated) throw errors.notFound(`account ${accountId} does not exist`);
+    return updated;
   }
 
   async #changeDomains(accountId: string, kind: DomainKind, domain: string, change: 'add' | 'remove'): Promise<Account> {

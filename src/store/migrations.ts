@@ -163,6 +163,13 @@ CREATE INDEX webhook_attempts_subscription ON webhook_attempts (subscription_id,
 CREATE INDEX sessions_open_expires ON sessions (expires_at) WHERE status IN ('CREATED', 'WAITING_FOR_USER');
 `,
   },
+  {
+    version: 7,
+    name: "accounts' branding on the hosted pages",
+    sql: `
+ALTER TABLE accounts ADD COLUMN branding jsonb NOT NULL DEFAULT '{}'::jsonb;
+`,
+  },
 ];
 
 import { LOCKS } from './locks.ts';
