@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Journeys } from '../../domain/journey/journeys.ts';
 import { browserBindingOf } from '../../domain/journey/steps.ts';
 import type { Sessions } from '../../domain/sessions/sessions.ts';
-import { langFromHeader } from '../../pages/i18n.ts';
+import { chosenLang, langFromHeader } from '../../pages/i18n.ts';
 import { devLandingPage, devResultPage, notFoundPage } from '../../pages/journey.ts';
 import { sessionPresenter } from '../api/session-presenter.ts';
 import { PATHS, type Urls } from '../paths.ts';
@@ -28,7 +28,8 @@ export async function devRoutes(
   const resultUrl = `${deps.publicUrl}${PATHS.devResult}`;
   const choices = deps.journeys.providerChoices();
   const present = sessionPresenter(deps.sessions, deps.urls);
-  const langOf = (request: FastifyRequest) => langFromHeader(request.headers['accept-language']);
+  const langOf = (request: FastifyRequest) =>
+    chosenLang((request.query as { lang?: unknown } | undefined)?.lang) ?? langFromHeader(request.headers['accept-language']);
 
   app.get('/', { schema: { hide: true } }, async (request, reply) =>
     sendPage(reply, 200, devLandingPage(langOf(request), choices.length > 1), { formTargets: deps.devFormTargets ?? [] }),
@@ -55,6 +56,11 @@ export async function devRoutes(
     const browser = deps.browserOf(request);
     const ownBrowser = browser !== undefined && session?.browserBinding === browserBindingOf(browser);
     if (!session || session.accountId !== accountId || !ownBrowser) return sendPage(reply, 404, notFoundPage(langOf(request)));
-    return sendPage(reply, 200, devResultPage(langOf(request), JSON.stringify(present(session), null, 2)));
+    // The switcher shows this same result again, so its links keep the session.
+    const frame = {
+      lang: langOf(request),
+      langHref: (l: string) => `${PATHS.devResult}?sessionId=${encodeURIComponent(session.id)}&lang=${l}`,
+    };
+    return sendPage(reply, 200, devResultPage(frame, JSON.stringify(present(session), null, 2)));
   });
 }
