@@ -14,6 +14,8 @@ const ADMIN_TOKEN = 'admin-token-pages-0123456789abcdefghijklmnop';
 const LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="40"><rect width="96" height="40" fill="#7a1f2b"/></svg>';
 const LOGO = `data:image/svg+xml;base64,${Buffer.from(LOGO_SVG).toString('base64')}`;
 
+const THEME_LOGO = `data:image/svg+xml;base64,${Buffer.from(LOGO_SVG.replace('width="96"', 'width="120"')).toString('base64')}`;
+
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const TEXT = {
   nb: { service: 'Logg inn på Bergen kommune', chooser: 'Velg innloggingsmetode', finished: 'Innloggingen er avsluttet', help: 'Hjelp' },
@@ -77,10 +79,14 @@ describe('branded hosted pages in a real browser', { skip: !existsSync(CHROMIUM)
     await t?.close();
   });
 
-  const createSession = async (language: string) => {
+  const admin = (command: string, args: string[], options: Record<string, unknown> = {}) =>
+    call(t.base, 'POST', '/admin/v1/commands', { token: ADMIN_TOKEN, body: { command, args, options } });
+
+  const createSession = async (language: string, extra: Record<string, unknown> = {}) => {
     const res = await call(t.base, 'POST', '/auth/rest/sessions', {
       token,
       body: validSessionRequest({
+        ...extra,
         language,
         allowedProviders: ['idporten', 'ansattporten', 'nbid'],
         callbackUrls: { success: 'https://example.com/ok', abort: 'https://example.com/abort', error: 'https://example.com/error' },
@@ -178,5 +184,68 @@ describe('branded hosted pages in a real browser', { skip: !existsSync(CHROMIUM)
     } finally {
       await context.close();
     }
+  });
+
+  it('a themed journey: the theme the session names colours the page and brings its logo, contrast checked at save', async () => {
+    const unreadable = await admin('themes set', [t.accountId, 'bergen'], { primary: '#ffd400' });
+    assert.equal(unreadable.status, 400);
+    assert.match(unreadable.body.detail ?? JSON.stringify(unreadable.body), /white text on --primary/);
+    const saved = await admin('themes set', [t.accountId, 'bergen'], {
+      primary: '#7a1f2b',
+      header: '#3b0d14',
+      background: '#fbf7f2',
+      font: 'serif',
+      corners: 'square',
+      'logo-url': THEME_LOGO,
+    });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+
+    const unknown = await call(t.base, 'POST', '/auth/rest/sessions', { token, body: validSessionRequest({ themeId: 'oslo' }) });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(
+      unknown.body.invalidParams.map((p: { name: string }) => p.name),
+      ['themeId'],
+    );
+    assert.match(unknown.body.invalidParams[0].reason, /its themes: bergen/);
+
+    for (const [device, viewport] of Object.entries(VIEWPORTS)) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      try {
+        const s = await createSession('en', { themeId: 'bergen' });
+        await page.goto(s.authenticationUrl);
+        await page.getByRole('heading', { name: TEXT.en.chooser }).waitFor();
+        const look = await page.evaluate(() => {
+          const style = (sel: string) => getComputedStyle(document.querySelector(sel) as Element);
+          return {
+            header: style('header').backgroundColor,
+            page: style('body').backgroundColor,
+            cancel: style('button.secondary').color,
+            radius: style('button.secondary').borderTopLeftRadius,
+            font: style('body').fontFamily,
+          };
+        });
+        assert.deepEqual(look, {
+          header: 'rgb(59, 13, 20)',
+          page: 'rgb(251, 247, 242)',
+          cancel: 'rgb(122, 31, 43)',
+          radius: '0px',
+          font: look.font.startsWith('Georgia') ? look.font : 'Georgia…',
+        });
+        const logoWidth = await page.locator('img.logo').evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : -1));
+        assert.equal(logoWidth, 120, "the theme's logo, not the account's");
+        await assertAccessible(page, `themed chooser ${device}`);
+        await assertNoHorizontalScroll(page, `themed chooser ${device}`);
+      } finally {
+        await context.close();
+      }
+    }
+
+    // The account's default theme applies to a session that names none; removing it falls back to ours.
+    assert.equal((await admin('themes default', [t.accountId, 'bergen'])).status, 200);
+    const plain = await createSession('nb');
+    assert.match(await (await fetch(plain.authenticationUrl)).text(), /href="\/assets\/themes\/[^/]+\/bergen\.css\?v=/);
+    assert.equal((await admin('themes remove', [t.accountId, 'bergen'])).status, 200);
+    assert.doesNotMatch(await (await fetch(plain.authenticationUrl)).text(), /\/assets\/themes\//);
   });
 });

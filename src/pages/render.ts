@@ -22,6 +22,8 @@ export interface ServiceView {
 export interface PageFrame {
   lang: UiLang;
   service?: ServiceView | undefined;
+  /** The theme's stylesheet (custom properties only), after ours. */
+  themeHref?: string | undefined;
   /** The address that shows this very page in another language; by default `?lang=` on the same path. */
   langHref?: (lang: UiLang) => string;
 }
@@ -80,7 +82,7 @@ export function layout(frame: PageFrame | UiLang, title: string, body: string): 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} – ${f.service ? `${escapeHtml(f.service.name)} – ` : ''}eidgate</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
-</head>
+${f.themeHref ? `<link rel="stylesheet" href="${escapeHtml(f.themeHref)}">\n` : ''}</head>
 <body>
 <a class="skip" href="#main">${tx(lang, 'skip')}</a>
 <header><p class="brand">eidgate</p>${languageSwitcher(f)}</header>
@@ -113,9 +115,9 @@ export function renderErrorPage(
 }
 
 export const STYLESHEET = `
-:root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-body { margin: 0; background: #f4f5f7; color: #1a1a1a; line-height: 1.5; }
-header { background: #1e2b3c; color: #fff; padding: 0.5rem 1.5rem; display: flex; flex-wrap: wrap; align-items: center;
+:root { color-scheme: light; font-family: var(--eg-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif); }
+body { margin: 0; background: var(--eg-background, #f4f5f7); color: #1a1a1a; line-height: 1.5; }
+header { background: var(--eg-header, #1e2b3c); color: #fff; padding: 0.5rem 1.5rem; display: flex; flex-wrap: wrap; align-items: center;
   justify-content: space-between; gap: 0.25rem 1rem; }
 .brand { margin: 0; font-weight: 700; }
 .langs ul, footer ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; }
@@ -128,10 +130,10 @@ header { background: #1e2b3c; color: #fff; padding: 0.5rem 1.5rem; display: flex
 .service-name { margin: 0; font-size: 1.125rem; font-weight: 600; overflow-wrap: anywhere; }
 .notice { background: #fff4e5; border-left: 4px solid #b35c00; padding: 0.5rem 0.75rem; }
 footer { max-width: 36rem; margin: 0 auto 2rem; padding: 0 1rem; font-size: 0.9rem; }
-footer a { color: #1e5aa8; }
+footer a { color: var(--eg-primary, #1e5aa8); }
 .powered { color: #4a4a4a; }
 .tile { display: flex; align-items: center; gap: 0.75rem; background: #fff; color: #1a1a1a; border: 2px solid #8a8f98; }
-.tile:hover { border-color: #1e5aa8; }
+.tile:hover { border-color: var(--eg-primary, #1e5aa8); }
 .tile .badge { flex: none; width: 5.5rem; height: 2.75rem; }
 .tile-text { display: flex; flex-direction: column; min-width: 0; }
 .tile-name { font-weight: 700; overflow-wrap: anywhere; }
@@ -141,16 +143,16 @@ main { max-width: 36rem; margin: 1rem auto 1.5rem; background: #fff; padding: 1.
 h1 { font-size: 1.5rem; margin-top: 0; }
 .skip { position: absolute; left: -9999px; }
 .skip:focus { left: 1rem; top: 1rem; background: #fff; color: #1e2b3c; padding: 0.5rem; z-index: 1; }
-button, .button { font: inherit; display: block; width: 100%; margin: 0.5rem 0; padding: 0.75rem 1rem; border-radius: 6px;
-  border: 2px solid #1e5aa8; background: #1e5aa8; color: #fff; cursor: pointer; text-align: left; text-decoration: none; box-sizing: border-box; }
-button.secondary, .button.secondary { background: #fff; color: #1e5aa8; }
+button, .button { font: inherit; display: block; width: 100%; margin: 0.5rem 0; padding: 0.75rem 1rem; border-radius: var(--eg-radius, 6px);
+  border: 2px solid var(--eg-primary, #1e5aa8); background: var(--eg-primary, #1e5aa8); color: #fff; cursor: pointer; text-align: left; text-decoration: none; box-sizing: border-box; }
+button.secondary, .button.secondary { background: #fff; color: var(--eg-primary, #1e5aa8); }
 button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #b35c00; outline-offset: 2px; }
-a { color: #1e5aa8; }
+a { color: var(--eg-primary, #1e5aa8); }
 .hint { font-size: 0.875rem; }
 label { display: block; font-weight: 600; margin-top: 1rem; }
 input, select { font: inherit; padding: 0.5rem; width: 100%; box-sizing: border-box; border: 1px solid #595959; border-radius: 4px; }
 .error { color: #a4000f; font-weight: 600; }
 .ref { color: #4a4a4a; font-size: 0.9rem; }
-fieldset { border: 1px solid #767676; border-radius: 6px; margin: 1rem 0; }
+fieldset { border: 1px solid #767676; border-radius: var(--eg-radius, 6px); margin: 1rem 0; }
 pre { background: #f4f5f7; padding: 1rem; overflow: auto; font-size: 0.85rem; }
 `;

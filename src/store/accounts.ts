@@ -1,5 +1,6 @@
 // Accounts: who may use the broker, the hosts their callback URLs may point at, and the hosts their
 // sessions' pages may be served on (Signicat's requestDomain).
+import type { Theme } from '../domain/themes.ts';
 import type { Sql } from './sql.ts';
 
 /** How the account's service shows itself on the hosted pages; every field optional (validated in the domain). */
@@ -11,6 +12,9 @@ export interface Branding {
   helpUrl?: string;
   contactUrl?: string;
   privacyUrl?: string;
+  /** Named themes (validated in ../domain/themes.ts) and the one a session without themeId gets. */
+  themes?: Record<string, Theme>;
+  defaultTheme?: string;
 }
 
 export interface Account {

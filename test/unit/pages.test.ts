@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyBranding, logoSource, serviceName } from '../../src/domain/branding.ts';
+import { applyTheme, contrast, DEFAULT_THEME, themeCss } from '../../src/domain/themes.ts';
 import { pageCsp } from '../../src/http/pages/respond.ts';
 import { hasOwnText, pageLang, t, TEXTS, type TextKey, UI_LANGUAGES } from '../../src/pages/i18n.ts';
 import { chooserPage, expiredPage } from '../../src/pages/journey.ts';
-import type { PageFrame } from '../../src/pages/render.ts';
+import { type PageFrame, STYLESHEET } from '../../src/pages/render.ts';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 
@@ -181,5 +182,52 @@ describe('pages', () => {
       .join('\n');
     const unused = (Object.keys(TEXTS) as TextKey[]).filter((k) => !sources.includes(`'${k}'`));
     assert.deepEqual(unused, []);
+  });
+});
+
+describe('themes', () => {
+  it('contrast is the WCAG ratio: black on white 21:1, a colour on itself 1:1', () => {
+    assert.equal(contrast('#000000', '#ffffff'), 21);
+    assert.equal(contrast('#777777', '#777777'), 1);
+    assert.equal(contrast('#767676', '#ffffff').toFixed(2), '4.54');
+  });
+
+  it('a readable theme is saved with the defaults for what it leaves out, and its stylesheet sets only custom properties', () => {
+    const th = applyTheme(undefined, { primary: '#7A1F2B', font: 'serif', corners: 'square' });
+    assert.deepEqual(th, { ...DEFAULT_THEME, primary: '#7a1f2b', font: 'serif', corners: 'square' });
+    const css = themeCss(th);
+    assert.match(css, /--eg-primary: #7a1f2b;/);
+    assert.match(css, /--eg-font: Georgia/);
+    assert.match(css, /--eg-radius: 0;/);
+    assert.deepEqual(
+      css.split('\n').filter((l) => l.trim() && !/^\s+--eg-[a-z]+: [^;{}]+;$/.test(l)),
+      [':root {', '}'],
+    );
+  });
+
+  it('refuses colours people could not read, fonts off the list, and anything that is not #rrggbb', () => {
+    const refused: [Record<string, string>, RegExp][] = [
+      [{ primary: '#ffcc00' }, /white text on --primary \(buttons\) is 1\.\d+:1/],
+      [{ header: '#9fb7d4' }, /white text on --header/],
+      [{ background: '#333333' }, /text #1a1a1a on --background/],
+      [{ primary: 'red' }, /#rrggbb/],
+      [{ primary: '#123;}body{' }, /#rrggbb/],
+      [{ font: 'Comic Sans' }, /--font must be one of system, humanist, serif, mono/],
+      [{ corners: 'round' }, /--corners/],
+      [{ logoUrl: 'http://example.com/l.png' }, /https/],
+    ];
+    for (const [change, message] of refused)
+      assert.throws(() => applyTheme(undefined, change), { status: 400, message }, JSON.stringify(change));
+  });
+
+  it('the pages read the theme through custom properties with the default as fallback', () => {
+    for (const v of ['--eg-primary', '--eg-background', '--eg-header', '--eg-font', '--eg-radius'])
+      assert.match(STYLESHEET, new RegExp(`var\\(${v}, `));
+    assert.doesNotMatch(STYLESHEET, /#1e5aa8(?!\))/, 'no primary colour outside a var() fallback');
+    const html = chooserPage({ frame: { lang: 'en', themeHref: '/assets/themes/a-1/brand.css?v=x' }, sessionId: 's', providers: [] });
+    assert.match(
+      html,
+      /<link rel="stylesheet" href="\/assets\/eidgate\.css">\n<link rel="stylesheet" href="\/assets\/themes\/a-1\/brand\.css\?v=x">/,
+    );
   });
 });

@@ -16,6 +16,8 @@ export interface SessionSummary {
   id: string;
   /** Whose service the pages are shown for (its branding). */
   accountId: string;
+  /** The theme the session asked for (checked at create), else the account's default applies. */
+  themeId: string | undefined;
   language: string | undefined;
   /** Origins of the session's callback URLs: the only places a form on our pages may lead to. */
   callbackOrigins: string[];
@@ -73,6 +75,7 @@ export interface StepContext {
 export const summarize = (s: SessionRecord): SessionSummary => ({
   id: s.id,
   accountId: s.accountId,
+  themeId: s.request.themeId,
   language: s.request.language,
   callbackOrigins: originsOf(callbackTargets(s)),
   frameAncestors: s.request.flow === 'embedded' ? s.request.embeddedParentDomains : undefined,

@@ -153,7 +153,7 @@ export class Sessions {
     const requestDomain = checkRequestDomain(request, account, this.#publicHost, bad);
     checkPrefilledInput(request, bad);
     checkAdditionalParameters(request.additionalParameters, providersOf(request), bad);
-    checkTheme(request, bad);
+    checkTheme(request, account, bad);
     if (flowServed) {
       await checkProviders(
         request,

@@ -47,6 +47,11 @@ const OPTION_NAMES = [
   'help-url',
   'contact-url',
   'privacy-url',
+  'primary',
+  'background',
+  'header',
+  'font',
+  'corners',
 ] as const;
 const LIST_OPTIONS = new Set(['callback-domain', 'permission', 'event', 'tag', 'acr', 'acr-map', 'label', 'display-name']);
 

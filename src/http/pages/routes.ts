@@ -8,6 +8,8 @@ import type { Sessions } from '../../domain/sessions/sessions.ts';
 import { errors } from '../../errors/index.ts';
 import type { Accounts } from '../../domain/accounts.ts';
 import { logoSource, serviceName } from '../../domain/branding.ts';
+import { themeCss } from '../../domain/themes.ts';
+import { sha256 } from '../../crypto.ts';
 import { chosenLang, contentLang, langFromHeader, pageLang, type UiLang } from '../../pages/i18n.ts';
 import {
   chooserPage,
@@ -32,6 +34,8 @@ import { devRoutes } from './dev-routes.ts';
 import { PAGE_CSP, sendPage } from './respond.ts';
 
 export const BROWSER_COOKIE = 'eidgate_browser';
+/** Each theme's stylesheet: /assets/themes/<account>/<theme>.css (custom properties only). */
+export const THEME_PATH_PREFIX = '/assets/themes/';
 /** The session whose provider journey this browser started last; read only at the callback. */
 export const JOURNEY_COOKIE = 'eidgate_journey';
 
@@ -67,13 +71,20 @@ async function frameFor(
   const lang = langOf(session, request);
   const account = await accounts.findAccountCached(session.accountId);
   const b = account?.branding ?? {};
-  const logo = logoSource(b.logoUrl);
+  // The session's theme (checked at create; it may have been removed since), else the account's default.
+  const themeId = [session.themeId, b.defaultTheme].find((id) => id !== undefined && b.themes?.[id] !== undefined);
+  const theme = themeId ? b.themes?.[themeId] : undefined;
+  const logoUrl = theme?.logoUrl ?? b.logoUrl;
+  const logo = logoSource(logoUrl);
   return {
     lang,
+    // The version in the address changes with the theme, so a cached stylesheet never outlives an edit.
+    themeHref:
+      theme && themeId ? `${THEME_PATH_PREFIX}${session.accountId}/${themeId}.css?v=${sha256(themeCss(theme)).slice(0, 12)}` : undefined,
     service: account
       ? {
           name: serviceName(b, account.name, contentLang(lang)),
-          logoUrl: b.logoUrl,
+          logoUrl,
           helpUrl: b.helpUrl,
           contactUrl: b.contactUrl,
           privacyUrl: b.privacyUrl,
@@ -173,6 +184,25 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
 
   app.get(STYLESHEET_PATH, { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+
+  app.get<{ Params: { account: string; theme: string } }>(
+    `${THEME_PATH_PREFIX}:account/:theme`,
+    {
+      schema: {
+        hide: true,
+        params: {
+          type: 'object',
+          properties: { account: { type: 'string', maxLength: 64 }, theme: { type: 'string', pattern: '^[a-z0-9-]{1,40}\\.css$' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const account = await deps.accounts.findAccountCached(request.params.account);
+      const theme = account?.branding.themes?.[request.params.theme.slice(0, -'.css'.length)];
+      if (!theme) throw errors.notFound('No such theme.');
+      return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(themeCss(theme));
+    },
   );
 
   app.get<{ Params: { id: string } }>(PATHS.login, { schema: { hide: true, params: idParams } }, async (request, reply) => {
