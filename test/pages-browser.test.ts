@@ -248,4 +248,44 @@ describe('branded hosted pages in a real browser', { skip: !existsSync(CHROMIUM)
     assert.equal((await admin('themes remove', [t.accountId, 'bergen'])).status, 200);
     assert.doesNotMatch(await (await fetch(plain.authenticationUrl)).text(), /\/assets\/themes\//);
   });
+
+  it('development: a theme preview of the development account, axe clean on desktop and phone, nb and en', async () => {
+    const dev = await startBroker({}, { bootstrap: true });
+    try {
+      const devAccount = dev.broker.devCredentials?.accountId;
+      assert.ok(devAccount, 'a development account was bootstrapped');
+      await dev.broker.accounts.setBranding(devAccount, {
+        displayName: ['nb=Utviklingstjenesten', 'en=Development service'],
+        logoUrl: LOGO,
+      });
+      await dev.broker.accounts.setTheme(devAccount, 'night', {
+        primary: '#2a4d14',
+        header: '#10200a',
+        background: '#eef3ea',
+        corners: 'pill',
+      });
+      const missing = await fetch(`${dev.base}/dev/themes/nope`);
+      assert.equal(missing.status, 404);
+      for (const lang of ['nb', 'en'] as const) {
+        for (const [device, viewport] of Object.entries(VIEWPORTS)) {
+          const context = await browser.newContext({ viewport });
+          const page = await context.newPage();
+          try {
+            const res = await page.goto(`${dev.base}/dev/themes/night?lang=${lang}`);
+            assert.equal(res?.status(), 200);
+            await page.getByRole('heading', { level: 1, name: lang === 'nb' ? 'Forhåndsvisning av tema' : 'Theme preview' }).waitFor();
+            const header = await page.evaluate(() => getComputedStyle(document.querySelector('header') as Element).backgroundColor);
+            assert.equal(header, 'rgb(16, 32, 10)', 'the theme applies');
+            assert.equal(await page.locator('button.tile').count(), 3);
+            await assertAccessible(page, `theme preview ${lang} ${device}`);
+            await assertNoHorizontalScroll(page, `theme preview ${lang} ${device}`);
+          } finally {
+            await context.close();
+          }
+        }
+      }
+    } finally {
+      await dev.close();
+    }
+  });
 });

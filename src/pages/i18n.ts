@@ -182,6 +182,13 @@ const T = {
   },
   devOne: { nb: 'Logg inn med ID-porten', nn: 'Logg inn med ID-porten', en: 'Log in with ID-porten', se: null },
   devChooser: { nb: 'Logg inn med valg av metode', nn: 'Logg inn med val av metode', en: 'Log in with a choice of method', se: null },
+  previewTitle: { nb: 'Forhåndsvisning av tema', nn: 'Førehandsvising av tema', en: 'Theme preview', se: null },
+  previewBody: {
+    nb: 'Slik ser innloggingssidene ut med dette temaet. Knappene her gjør ingenting.',
+    nn: 'Slik ser innloggingssidene ut med dette temaet. Knappane her gjer ingenting.',
+    en: 'This is how the login pages look with this theme. The buttons here do nothing.',
+    se: null,
+  },
   devResult: { nb: 'Resultat', nn: 'Resultat', en: 'Result', se: null },
   devAgain: { nb: 'Prøv igjen', nn: 'Prøv igjen', en: 'Try again', se: null },
 } satisfies Record<string, Record<PageLang, string> & { se: string | null }>;

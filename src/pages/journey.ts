@@ -25,11 +25,11 @@ const langField = (lang: UiLang) => `<input type="hidden" name="lang" value="${l
  * A provider's tile: its badge, its name and one line in the page's language. The button's name is the
  * provider's name alone; the line is its description (aria-describedby), so it is read once, after.
  */
-function tile(lang: UiLang, p: ChooserState['providers'][number]): string {
+function tile(lang: UiLang, p: ChooserState['providers'][number], type: 'submit' | 'button' = 'submit'): string {
   const cl = contentLang(lang);
   const line = p.taglines?.[cl] ?? t(lang, 'genericTagline', { provider: p.labels[cl] });
   const lineId = `tile-${esc(p.id)}-line`;
-  return `<button type="submit" class="tile" name="provider" value="${esc(p.id)}" aria-describedby="${lineId}">${badgeSvg(p.id, p.mark)}<span class="tile-text"><span class="tile-name">${esc(p.labels[cl])}</span><span class="tile-line" id="${lineId}" aria-hidden="true">${esc(line)}</span></span></button>`;
+  return `<button type="${type}" class="tile" name="provider" value="${esc(p.id)}" aria-describedby="${lineId}">${badgeSvg(p.id, p.mark)}<span class="tile-text"><span class="tile-name">${esc(p.labels[cl])}</span><span class="tile-line" id="${lineId}" aria-hidden="true">${esc(line)}</span></span></button>`;
 }
 
 export function chooserPage(s: ChooserState): string {
@@ -137,6 +137,20 @@ export const otherBrowserPage = (f: PageFrame | UiLang) => withLink(f, t(L(f), '
 export const notFoundPage = (f: PageFrame | UiLang) => withLink(f, t(L(f), 'notFoundTitle'), t(L(f), 'notFoundBody'), undefined);
 export const unavailablePage = (f: PageFrame | UiLang, sessionId: string) =>
   layout(f, t(L(f), 'unavailableTitle'), `<p>${t(L(f), 'unavailableBody')}</p>\n${cancelForm(f, sessionId)}`);
+
+/** Development: how the chooser looks with a theme, with buttons that do nothing (no session behind it). */
+export function themePreviewPage(frame: PageFrame, providers: ChooserState['providers']): string {
+  const { lang } = frame;
+  return layout(
+    frame,
+    t(lang, 'previewTitle'),
+    `<p class="notice">${t(lang, 'previewBody')}</p>
+<h2>${t(lang, 'chooseTitle')}</h2>
+<p>${t(lang, 'chooseIntro')}</p>
+${providers.map((p) => tile(lang, p, 'button')).join('\n')}
+<button type="button" class="secondary">${t(lang, 'cancel')}</button>`,
+  );
+}
 
 /** The development landing page: one click to a real login with the development account. */
 export function devLandingPage(f: PageFrame | UiLang, hasChooser: boolean): string {

@@ -7,10 +7,9 @@ import type { JourneyStep, Journeys, SessionSummary } from '../../domain/journey
 import type { Sessions } from '../../domain/sessions/sessions.ts';
 import { errors } from '../../errors/index.ts';
 import type { Accounts } from '../../domain/accounts.ts';
-import { logoSource, serviceName } from '../../domain/branding.ts';
 import { themeCss } from '../../domain/themes.ts';
-import { sha256 } from '../../crypto.ts';
-import { chosenLang, contentLang, langFromHeader, pageLang, type UiLang } from '../../pages/i18n.ts';
+import { accountFrame, THEME_PATH_PREFIX } from './frame.ts';
+import { chosenLang, langFromHeader, pageLang, type UiLang } from '../../pages/i18n.ts';
 import {
   chooserPage,
   expiredPage,
@@ -34,8 +33,6 @@ import { devRoutes } from './dev-routes.ts';
 import { PAGE_CSP, sendPage } from './respond.ts';
 
 export const BROWSER_COOKIE = 'eidgate_browser';
-/** Each theme's stylesheet: /assets/themes/<account>/<theme>.css (custom properties only). */
-export const THEME_PATH_PREFIX = '/assets/themes/';
 /** The session whose provider journey this browser started last; read only at the callback. */
 export const JOURNEY_COOKIE = 'eidgate_journey';
 
@@ -60,8 +57,8 @@ const langOf = (s: SessionSummary | undefined, request: FastifyRequest): UiLang 
   askedLang(request) ?? (s ? pageLang(s.language) : langFromHeader(request.headers['accept-language']));
 
 /**
- * What frames a session's page: its language, the account's service (name, logo, footer links) and the
- * switcher's links, which show the session's current page again (GET /login/:id) in another language.
+ * What frames a session's page: its language, the account's service (name, logo, footer links), its theme,
+ * and the switcher's links, which show the session's current page again (GET /login/:id) in another language.
  */
 async function frameFor(
   accounts: Accounts,
@@ -69,30 +66,7 @@ async function frameFor(
   request: FastifyRequest,
 ): Promise<PageFrame & { imgSources: string[] }> {
   const lang = langOf(session, request);
-  const account = await accounts.findAccountCached(session.accountId);
-  const b = account?.branding ?? {};
-  // The session's theme (checked at create; it may have been removed since), else the account's default.
-  const themeId = [session.themeId, b.defaultTheme].find((id) => id !== undefined && b.themes?.[id] !== undefined);
-  const theme = themeId ? b.themes?.[themeId] : undefined;
-  const logoUrl = theme?.logoUrl ?? b.logoUrl;
-  const logo = logoSource(logoUrl);
-  return {
-    lang,
-    // The version in the address changes with the theme, so a cached stylesheet never outlives an edit.
-    themeHref:
-      theme && themeId ? `${THEME_PATH_PREFIX}${session.accountId}/${themeId}.css?v=${sha256(themeCss(theme)).slice(0, 12)}` : undefined,
-    service: account
-      ? {
-          name: serviceName(b, account.name, contentLang(lang)),
-          logoUrl,
-          helpUrl: b.helpUrl,
-          contactUrl: b.contactUrl,
-          privacyUrl: b.privacyUrl,
-        }
-      : undefined,
-    langHref: (l) => `/login/${encodeURIComponent(session.id)}?lang=${l}`,
-    imgSources: logo ? [logo] : [],
-  };
+  return accountFrame(accounts, session.accountId, session.themeId, lang, (l) => `/login/${encodeURIComponent(session.id)}?lang=${l}`);
 }
 
 /** A journey's next step as the browser gets it: a redirect (remembering the journey) or a page. */
