@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { applyBranding, logoSource, serviceName } from '../../src/domain/branding.ts';
 import { applyTheme, contrast, DEFAULT_THEME, themeCss } from '../../src/domain/themes.ts';
 import { pageCsp } from '../../src/http/pages/respond.ts';
+import { COLOURS, PALETTE } from '../../src/pages/badges.ts';
 import { hasOwnText, pageLang, t, TEXTS, type TextKey, UI_LANGUAGES } from '../../src/pages/i18n.ts';
 import { chooserPage, expiredPage } from '../../src/pages/journey.ts';
 import { type PageFrame, STYLESHEET } from '../../src/pages/render.ts';
@@ -144,6 +145,10 @@ describe('pages', () => {
     assert.match(html, /aria-describedby="tile-idporten-line"/);
     assert.match(html, /id="tile-acme-id-line"[^>]*>Log in with your account at Acme-ID\.<\/span>/, 'a provider without a line of its own');
     assert.match(html, /<input type="hidden" name="lang" value="en">/g, 'the forms carry the chosen language');
+  });
+
+  it('every badge colour carries its white name at WCAG AA contrast', () => {
+    for (const c of [...Object.values(COLOURS), ...PALETTE]) assert.ok(contrast('#ffffff', c) >= 4.5, `${c}: ${contrast('#ffffff', c)}`);
   });
 
   it('the switcher links every language to this same page, marking the current one', () => {
