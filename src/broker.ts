@@ -188,6 +188,7 @@ async function createHttp(
   await app.register(pageRoutes, {
     journeys: s.journeys,
     sessions: s.sessions,
+    accounts: s.accounts,
     publicUrl: config.publicUrl,
     urls: s.urls,
     devAccountId: dev.accountId,

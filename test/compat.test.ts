@@ -194,7 +194,7 @@ describe('Signicat compatibility: what real clients send', () => {
       ['a provider eidgate does not have', { allowedProviders: ['SBID'] }, 'allowedProviders[0]', /one of/],
       ['a prefilled nin that fails mod-11', { prefilledInput: { nin: '07128312346' } }, 'prefilledInput.nin', /national identity number/],
       ['a prefilledInput with only nulls', { prefilledInput: { nin: null } }, 'prefilledInput', /at least one/],
-      ['a themeId (no themes yet)', { themeId: 'agkaa12' }, 'themeId', /agkaa12/],
+      ['a themeId the account does not have', { themeId: 'agkaa12' }, 'themeId', /agkaa12/],
       ['a requestDomain the account does not have', { requestDomain: 'evil.example.org' }, 'requestDomain', /not a request domain/],
       ['a redirect session without callbackUrls', { callbackUrls: null }, 'callbackUrls', /required for the redirect flow/],
       ['a callback URL with one member null', { callbackUrls: { ...CALLBACKS, error: null } }, 'callbackUrls.error', /required/],

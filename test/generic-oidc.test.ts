@@ -201,7 +201,7 @@ describe('generic OpenID Connect providers', () => {
     const res = await new Agent().request(s.authenticationUrl);
     const html = await res.text();
     assert.equal(res.status, 200);
-    const offered = [...html.matchAll(/name="provider" value="([^"]+)">([^<]+)</g)].map((m) => [m[1], m[2]]);
+    const offered = [...html.matchAll(/name="provider" value="([^"]+)".*?<span class="tile-name">([^<]+)</g)].map((m) => [m[1], m[2]]);
     assert.deepEqual(offered, [
       ['idporten', 'ID-porten (MinID, BankID, Buypass, Commfides)'],
       ['kommune-id', 'Kommunens innlogging'],

@@ -175,7 +175,7 @@ describe('sessions API', () => {
       ['prefilledInput only nulls', { prefilledInput: { nin: null, email: null } }, 'prefilledInput'],
       ['prefilledInput.email not an address', { prefilledInput: { email: 'kari' } }, 'prefilledInput.email'],
       ['encryptionPublicKey without use enc', { encryptionPublicKey: { kty: 'RSA' } }, 'encryptionPublicKey.use'],
-      ['themeId (no themes yet)', { themeId: 'agkaa12' }, 'themeId'],
+      ['themeId the account does not have', { themeId: 'agkaa12' }, 'themeId'],
       ['requestDomain not configured', { requestDomain: 'x.example.com' }, 'requestDomain'],
       ['additionalParameters value not a string', { additionalParameters: { a: 1 } }, 'additionalParameters.a'],
       ['additionalParameters not an object', { additionalParameters: 'a=b' }, 'additionalParameters'],

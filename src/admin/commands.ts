@@ -40,6 +40,16 @@ export interface CommandContext {
     'claims-file'?: string | undefined;
     label?: string[] | undefined;
     'id-token-alg'?: string | undefined;
+    'display-name'?: string[] | undefined;
+    'logo-url'?: string | undefined;
+    'help-url'?: string | undefined;
+    'contact-url'?: string | undefined;
+    'privacy-url'?: string | undefined;
+    primary?: string | undefined;
+    background?: string | undefined;
+    header?: string | undefined;
+    font?: string | undefined;
+    corners?: string | undefined;
   };
   store: Store;
   accounts: Accounts;
@@ -102,6 +112,77 @@ export const COMMANDS: Record<string, Command> = {
     async run({ accounts, out }, arg) {
       const a = await accounts.removeRequestDomain(arg(0), arg(1));
       out(a, () => accountLine(a));
+    },
+  },
+  'accounts set-branding': {
+    args: 1,
+    async run({ accounts, values, out }, arg) {
+      const a = await accounts.setBranding(arg(0), {
+        displayName: values['display-name'],
+        logoUrl: values['logo-url'],
+        helpUrl: values['help-url'],
+        contactUrl: values['contact-url'],
+        privacyUrl: values['privacy-url'],
+      });
+      const b = a.branding;
+      out(
+        { id: a.id, branding: b },
+        () =>
+          `${a.id} display name: ${
+            Object.entries(b.displayName ?? {})
+              .map(([l, n]) => `${l}=${n}`)
+              .join(', ') || `(account name: ${a.name})`
+          }; logo: ${b.logoUrl ? (b.logoUrl.startsWith('data:') ? 'data: image' : b.logoUrl) : '(none)'}; help: ${b.helpUrl ?? '(none)'}; contact: ${b.contactUrl ?? '(none)'}; privacy: ${b.privacyUrl ?? '(none)'}`,
+      );
+    },
+  },
+  'themes list': {
+    args: 1,
+    async run({ accounts, out }, arg) {
+      const a = await accounts.getAccount(arg(0));
+      const themes = a.branding.themes ?? {};
+      out(
+        { accountId: a.id, defaultTheme: a.branding.defaultTheme ?? null, themes },
+        () =>
+          Object.entries(themes)
+            .map(
+              ([id, th]) =>
+                `${id}${id === a.branding.defaultTheme ? ' (default)' : ''}\tprimary ${th.primary} background ${th.background} header ${th.header} font ${th.font} corners ${th.corners}${th.logoUrl ? ' logo' : ''}`,
+            )
+            .join('\n') || '(no themes)',
+      );
+    },
+  },
+  'themes set': {
+    args: 2,
+    async run({ accounts, values, out }, arg) {
+      const a = await accounts.setTheme(arg(0), arg(1), {
+        primary: values.primary,
+        background: values.background,
+        header: values.header,
+        font: values.font,
+        corners: values.corners,
+        logoUrl: values['logo-url'],
+      });
+      const th = a.branding.themes?.[arg(1)];
+      out({ accountId: a.id, themeId: arg(1), theme: th }, () => `theme ${arg(1)} of ${a.id}: ${JSON.stringify(th)} (contrast checked)`);
+    },
+  },
+  'themes remove': {
+    args: 2,
+    async run({ accounts, out }, arg) {
+      await accounts.removeTheme(arg(0), arg(1));
+      out({ accountId: arg(0), themeId: arg(1), removed: true }, () => `removed theme ${arg(1)} from ${arg(0)}`);
+    },
+  },
+  'themes default': {
+    args: 2,
+    async run({ accounts, out }, arg) {
+      const a = await accounts.setDefaultTheme(arg(0), arg(1));
+      out(
+        { accountId: a.id, defaultTheme: a.branding.defaultTheme ?? null },
+        () => `default theme of ${a.id}: ${a.branding.defaultTheme ?? '(none)'}`,
+      );
     },
   },
   'clients list': {

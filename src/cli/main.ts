@@ -25,6 +25,15 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
   eidgate accounts remove-domain ACCOUNT_ID HOST
   eidgate accounts add-request-domain ACCOUNT_ID HOST      (a host authenticationUrl may use: requestDomain)
   eidgate accounts remove-request-domain ACCOUNT_ID HOST
+  eidgate accounts set-branding ACCOUNT_ID [--display-name nb=NAME]… [--logo-url https://…|data:image/…]
+                                [--help-url URL] [--contact-url URL|mailto:…] [--privacy-url URL]
+                                (an empty value removes one)
+  eidgate themes list ACCOUNT_ID
+  eidgate themes set ACCOUNT_ID THEME_ID [--primary #rrggbb] [--background #rrggbb] [--header #rrggbb]
+                     [--font system|humanist|serif|mono] [--corners rounded|square|pill] [--logo-url URL]
+                     (colours must pass WCAG AA contrast)
+  eidgate themes remove ACCOUNT_ID THEME_ID
+  eidgate themes default ACCOUNT_ID THEME_ID                (sessions without themeId; "" for none)
   eidgate clients list [--account ACCOUNT_ID]
   eidgate clients create --account ACCOUNT_ID [--name NAME] [--permission sessions]… [--token-lifetime SECONDS]
   eidgate clients disable CLIENT_ID | clients enable CLIENT_ID
@@ -86,6 +95,16 @@ async function main(argv: string[]): Promise<number> {
       'claims-file': { type: 'string' },
       label: { type: 'string', multiple: true },
       'id-token-alg': { type: 'string' },
+      'display-name': { type: 'string', multiple: true },
+      'logo-url': { type: 'string' },
+      'help-url': { type: 'string' },
+      'contact-url': { type: 'string' },
+      'privacy-url': { type: 'string' },
+      primary: { type: 'string' },
+      background: { type: 'string' },
+      header: { type: 'string' },
+      font: { type: 'string' },
+      corners: { type: 'string' },
     },
   });
   const [group, action, ...args] = positionals;

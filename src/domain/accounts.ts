@@ -2,6 +2,8 @@
 import { hashSecret, newAccountId, newClientId, newClientSecret, randomId, verifySecret } from '../crypto.ts';
 import { errors } from '../errors/index.ts';
 import type { Account, ApiClient, DomainKind, Store } from '../store/index.ts';
+import { applyBranding, type BrandingChange } from './branding.ts';
+import { applyTheme, type ThemeChange, validThemeId } from './themes.ts';
 import type { Clock } from './clock.ts';
 import { ExpiringCache } from '../shared/cache.ts';
 
@@ -79,6 +81,47 @@ export class Accounts {
 
   removeRequestDomain(accountId: string, domain: string): Promise<Account> {
     return this.#changeDomains(accountId, 'request', domain, 'remove');
+  }
+
+  /** Changes how the account's service shows itself on the hosted pages (validated; see ./branding.ts). */
+  async setBranding(accountId: string, change: BrandingChange): Promise<Account> {
+    const a = await this.getAccount(accountId);
+    const next = applyBranding(a.branding, change);
+    this.#accounts.delete(accountId);
+    const updated = await this.#store.accounts.setBranding(accountId, next);
+    if (!updated) throw errors.notFound(`account ${accountId} does not exist`);
+    return updated;
+  }
+
+  /** Creates or changes one of the account's themes; its colours must pass WCAG AA contrast. */
+  async setTheme(accountId: string, themeId: string, change: ThemeChange): Promise<Account> {
+    const a = await this.getAccount(accountId);
+    const id = validThemeId(themeId);
+    const themes = { ...a.branding.themes, [id]: applyTheme(a.branding.themes?.[id], change) };
+    return this.#saveBranding(accountId, { ...a.branding, themes });
+  }
+
+  async removeTheme(accountId: string, themeId: string): Promise<Account> {
+    const a = await this.getAccount(accountId);
+    if (!a.branding.themes?.[themeId]) throw errors.notFound(`account ${accountId} has no theme ${themeId}`);
+    const { [themeId]: _gone, ...themes } = a.branding.themes;
+    const { defaultTheme, ...rest } = a.branding;
+    return this.#saveBranding(accountId, { ...rest, themes, ...(defaultTheme === themeId ? {} : { defaultTheme }) });
+  }
+
+  /** The theme a session without themeId gets; an empty id clears it. */
+  async setDefaultTheme(accountId: string, themeId: string): Promise<Account> {
+    const a = await this.getAccount(accountId);
+    if (themeId && !a.branding.themes?.[themeId]) throw errors.notFound(`account ${accountId} has no theme ${themeId}`);
+    const { defaultTheme: _old, ...rest } = a.branding;
+    return this.#saveBranding(accountId, themeId ? { ...rest, defaultTheme: themeId } : rest);
+  }
+
+  async #saveBranding(accountId: string, branding: Account['branding']): Promise<Account> {
+    this.#accounts.delete(accountId);
+    const updated = await this.#store.accounts.setBranding(accountId, branding);
+    if (!updated) throw errors.notFound(`account ${accountId} does not exist`);
+    return updated;
   }
 
   async #changeDomains(accountId: string, kind: DomainKind, domain: string, change: 'add' | 'remove'): Promise<Account> {

@@ -24,6 +24,7 @@ export const PATHS = {
   callbackPrefix: '/auth/callback',
   devTry: '/dev/try',
   devResult: '/dev/result',
+  devThemePreview: '/dev/themes/:theme',
 } as const;
 
 export interface Urls {

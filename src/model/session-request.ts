@@ -137,7 +137,8 @@ export const sessionRequestProperties = {
     Type.String({
       minLength: 1,
       maxLength: 100,
-      description: "One of the account's themes. Until themes exist, every themeId is refused (400).",
+      description:
+        "One of the account's themes (`eidgate themes set`); an unknown one is refused (400). Without it, the account's default theme.",
     }),
   ),
   requestDomain: Type.Optional(

@@ -1,26 +1,48 @@
 // The hosted journey pages, each a pure function of its state and language.
-import { escapeHtml as esc, layout } from './render.ts';
-import { t, type PageLang } from './i18n.ts';
+import { badgeSvg } from './badges.ts';
+import { contentLang, t, type PageLang, type UiLang } from './i18n.ts';
+import { escapeHtml as esc, frameOf, layout, type PageFrame } from './render.ts';
 
 export interface ChooserState {
-  lang: PageLang;
+  frame: PageFrame;
   sessionId: string;
   /** Each provider with its name per language, from the provider registry. */
-  providers: { id: string; labels: Readonly<Record<PageLang, string>> }[];
+  providers: {
+    id: string;
+    labels: Readonly<Record<PageLang, string>>;
+    mark: string;
+    taglines?: Readonly<Record<PageLang, string>> | undefined;
+  }[];
+}
+
+/** A form's hidden field carrying the page's language, so the next page speaks the one the person chose. */
+/** The language of a page given as a frame or a bare language. */
+const L = (f: PageFrame | UiLang): UiLang => frameOf(f).lang;
+
+const langField = (lang: UiLang) => `<input type="hidden" name="lang" value="${lang}">`;
+
+/**
+ * A provider's tile: its badge, its name and one line in the page's language. The button's name is the
+ * provider's name alone; the line is its description (aria-describedby), so it is read once, after.
+ */
+function tile(lang: UiLang, p: ChooserState['providers'][number], type: 'submit' | 'button' = 'submit'): string {
+  const cl = contentLang(lang);
+  const line = p.taglines?.[cl] ?? t(lang, 'genericTagline', { provider: p.labels[cl] });
+  const lineId = `tile-${esc(p.id)}-line`;
+  return `<button type="${type}" class="tile" name="provider" value="${esc(p.id)}" aria-describedby="${lineId}">${badgeSvg(p.id, p.mark)}<span class="tile-text"><span class="tile-name">${esc(p.labels[cl])}</span><span class="tile-line" id="${lineId}" aria-hidden="true">${esc(line)}</span></span></button>`;
 }
 
 export function chooserPage(s: ChooserState): string {
-  const buttons = s.providers
-    .map((p) => `<button type="submit" name="provider" value="${esc(p.id)}">${esc(p.labels[s.lang])}</button>`)
-    .join('\n');
+  const { lang } = s.frame;
   return layout(
-    s.lang,
-    t(s.lang, 'chooseTitle'),
-    `<p>${t(s.lang, 'chooseIntro')}</p>
+    s.frame,
+    t(lang, 'chooseTitle'),
+    `<p>${t(lang, 'chooseIntro')}</p>
 <form method="post" action="/login/${esc(s.sessionId)}/start">
-${buttons}
+${langField(lang)}
+${s.providers.map((p) => tile(lang, p)).join('\n')}
 </form>
-${cancelForm(s.lang, s.sessionId)}`,
+${cancelForm(s.frame, s.sessionId)}`,
   );
 }
 
@@ -48,91 +70,107 @@ export const FRAME_SCRIPT = `'use strict';
 
 /** The embedded flow's framed page: each provider opens in a window of its own; the frame watches. */
 export function framePage(s: ChooserState): string {
+  const { lang } = s.frame;
   const links = s.providers
     .map(
       (p) =>
-        `<a class="button" href="/login/${esc(s.sessionId)}/window?provider=${encodeURIComponent(p.id)}" target="_blank">${esc(p.labels[s.lang])} <span class="hint">${t(s.lang, 'newWindow')}</span></a>`,
+        `<a class="button" href="/login/${esc(s.sessionId)}/window?provider=${encodeURIComponent(p.id)}" target="_blank">${esc(p.labels[contentLang(lang)])} <span class="hint">${t(lang, 'newWindow')}</span></a>`,
     )
     .join('\n');
   return layout(
-    s.lang,
-    t(s.lang, 'frameTitle'),
-    `<p>${t(s.lang, 'frameIntro')}</p>
+    s.frame,
+    t(lang, 'frameTitle'),
+    `<p>${t(lang, 'frameIntro')}</p>
 ${links}
-<p role="status" data-watch="/login/${esc(s.sessionId)}/state">${t(s.lang, 'frameWaiting')}</p>
+<p role="status" data-watch="/login/${esc(s.sessionId)}/state">${t(lang, 'frameWaiting')}</p>
 <script src="${FRAME_SCRIPT_PATH}"></script>`,
   );
 }
 
 /** Embedded without returnUrl: the result in the frame. */
-export function frameResultPage(lang: PageLang, status: 'SUCCESS' | 'ABORT' | 'ERROR' | 'CANCELLED' | 'EXPIRED'): string {
-  if (status === 'SUCCESS') return withLink(lang, t(lang, 'resultSuccessTitle'), t(lang, 'resultSuccessBody'), undefined);
-  if (status === 'EXPIRED') return withLink(lang, t(lang, 'expiredTitle'), t(lang, 'expiredBody'), undefined);
-  const title = status === 'ERROR' ? t(lang, 'resultErrorTitle') : t(lang, 'resultAbortTitle');
-  return withLink(lang, title, t(lang, 'resultOtherBody'), undefined);
+export function frameResultPage(f: PageFrame | UiLang, status: 'SUCCESS' | 'ABORT' | 'ERROR' | 'CANCELLED' | 'EXPIRED'): string {
+  if (status === 'SUCCESS') return withLink(f, t(L(f), 'resultSuccessTitle'), t(L(f), 'resultSuccessBody'), undefined);
+  if (status === 'EXPIRED') return withLink(f, t(L(f), 'expiredTitle'), t(L(f), 'expiredBody'), undefined);
+  const title = status === 'ERROR' ? t(L(f), 'resultErrorTitle') : t(L(f), 'resultAbortTitle');
+  return withLink(f, title, t(L(f), 'resultOtherBody'), undefined);
 }
 
 /** The provider's answer matched no login of this browser's, whose login is still open: try again or cancel. */
-export const stateMismatchPage = (lang: PageLang, sessionId: string) =>
+export const stateMismatchPage = (f: PageFrame | UiLang, sessionId: string) =>
   layout(
-    lang,
-    t(lang, 'stateMismatchTitle'),
-    `<p>${t(lang, 'stateMismatchBody')}</p>
-<p><a class="button" href="/login/${esc(sessionId)}">${t(lang, 'tryAgain')}</a></p>
-${cancelForm(lang, sessionId)}`,
+    f,
+    t(L(f), 'stateMismatchTitle'),
+    `<p>${t(L(f), 'stateMismatchBody')}</p>
+<p><a class="button" href="/login/${esc(sessionId)}">${t(L(f), 'tryAgain')}</a></p>
+${cancelForm(f, sessionId)}`,
   );
 
 /** The outcome could not be recorded: an honest page with a reference for support. */
-export const notFinishedPage = (lang: PageLang, traceId: string) =>
+export const notFinishedPage = (f: PageFrame | UiLang, traceId: string) =>
   layout(
-    lang,
-    t(lang, 'notFinishedTitle'),
-    `<p>${t(lang, 'notFinishedBody')}</p>\n<p class="ref">${t(lang, 'reference')}: <code>${esc(traceId)}</code></p>`,
+    f,
+    t(L(f), 'notFinishedTitle'),
+    `<p>${t(L(f), 'notFinishedBody')}</p>\n<p class="ref">${t(L(f), 'reference')}: <code>${esc(traceId)}</code></p>`,
   );
 
-export const notFramablePage = (lang: PageLang) => withLink(lang, t(lang, 'notFramableTitle'), t(lang, 'notFramableBody'), undefined);
+export const notFramablePage = (f: PageFrame | UiLang) => withLink(f, t(L(f), 'notFramableTitle'), t(L(f), 'notFramableBody'), undefined);
 
-export const windowDonePage = (lang: PageLang) => withLink(lang, t(lang, 'windowDoneTitle'), t(lang, 'windowDoneBody'), undefined);
+export const windowDonePage = (f: PageFrame | UiLang) => withLink(f, t(L(f), 'windowDoneTitle'), t(L(f), 'windowDoneBody'), undefined);
 
-export function cancelForm(lang: PageLang, sessionId: string): string {
+export function cancelForm(f: PageFrame | UiLang, sessionId: string): string {
   return `<form method="post" action="/login/${esc(sessionId)}/abort">
-<button type="submit" class="secondary">${t(lang, 'cancel')}</button>
+${langField(L(f))}
+<button type="submit" class="secondary">${t(L(f), 'cancel')}</button>
 </form>`;
 }
 
-function withLink(lang: PageLang, title: string, body: string, href: string | undefined): string {
-  const link = href ? `<p><a class="button" href="${esc(href)}">${t(lang, 'backToService')}</a></p>` : '';
-  return layout(lang, title, `<p>${esc(body)}</p>\n${link}`);
+function withLink(f: PageFrame | UiLang, title: string, body: string, href: string | undefined): string {
+  const link = href ? `<p><a class="button" href="${esc(href)}">${t(L(f), 'backToService')}</a></p>` : '';
+  return layout(f, title, `<p>${esc(body)}</p>\n${link}`);
 }
 
-export const expiredPage = (lang: PageLang, callback: string | undefined) =>
-  withLink(lang, t(lang, 'expiredTitle'), t(lang, 'expiredBody'), callback);
-export const finishedPage = (lang: PageLang, callback: string | undefined) =>
-  withLink(lang, t(lang, 'finishedTitle'), t(lang, 'finishedBody'), callback);
-export const otherBrowserPage = (lang: PageLang) => withLink(lang, t(lang, 'otherBrowserTitle'), t(lang, 'otherBrowser'), undefined);
-export const notFoundPage = (lang: PageLang) => withLink(lang, t(lang, 'notFoundTitle'), t(lang, 'notFoundBody'), undefined);
-export const unavailablePage = (lang: PageLang, sessionId: string) =>
-  layout(lang, t(lang, 'unavailableTitle'), `<p>${t(lang, 'unavailableBody')}</p>\n${cancelForm(lang, sessionId)}`);
+export const expiredPage = (f: PageFrame | UiLang, callback: string | undefined) =>
+  withLink(f, t(L(f), 'expiredTitle'), t(L(f), 'expiredBody'), callback);
+export const finishedPage = (f: PageFrame | UiLang, callback: string | undefined) =>
+  withLink(f, t(L(f), 'finishedTitle'), t(L(f), 'finishedBody'), callback);
+export const otherBrowserPage = (f: PageFrame | UiLang) => withLink(f, t(L(f), 'otherBrowserTitle'), t(L(f), 'otherBrowser'), undefined);
+export const notFoundPage = (f: PageFrame | UiLang) => withLink(f, t(L(f), 'notFoundTitle'), t(L(f), 'notFoundBody'), undefined);
+export const unavailablePage = (f: PageFrame | UiLang, sessionId: string) =>
+  layout(f, t(L(f), 'unavailableTitle'), `<p>${t(L(f), 'unavailableBody')}</p>\n${cancelForm(f, sessionId)}`);
+
+/** Development: how the chooser looks with a theme, with buttons that do nothing (no session behind it). */
+export function themePreviewPage(frame: PageFrame, providers: ChooserState['providers']): string {
+  const { lang } = frame;
+  return layout(
+    frame,
+    t(lang, 'previewTitle'),
+    `<p class="notice">${t(lang, 'previewBody')}</p>
+<h2>${t(lang, 'chooseTitle')}</h2>
+<p>${t(lang, 'chooseIntro')}</p>
+${providers.map((p) => tile(lang, p, 'button')).join('\n')}
+<button type="button" class="secondary">${t(lang, 'cancel')}</button>`,
+  );
+}
 
 /** The development landing page: one click to a real login with the development account. */
-export function devLandingPage(lang: PageLang, hasChooser: boolean): string {
+export function devLandingPage(f: PageFrame | UiLang, hasChooser: boolean): string {
   return layout(
-    lang,
-    t(lang, 'devTitle'),
-    `<p>${t(lang, 'devIntro')}</p>
+    f,
+    t(L(f), 'devTitle'),
+    `<p>${t(L(f), 'devIntro')}</p>
 <form method="post" action="/dev/try">
-<button type="submit" name="mode" value="one">${t(lang, 'devOne')}</button>
-${hasChooser ? `<button type="submit" name="mode" value="chooser" class="secondary">${t(lang, 'devChooser')}</button>` : ''}
+<button type="submit" name="mode" value="one">${t(L(f), 'devOne')}</button>
+${hasChooser ? `<button type="submit" name="mode" value="chooser" class="secondary">${t(L(f), 'devChooser')}</button>` : ''}
 </form>
 <p><a href="/docs">API documentation</a></p>`,
   );
 }
 
-export function devResultPage(lang: PageLang, sessionJson: string): string {
+export function devResultPage(f: PageFrame | UiLang, sessionJson: string): string {
   return layout(
-    lang,
-    t(lang, 'devResult'),
+    f,
+    t(L(f), 'devResult'),
     `<pre><code>${esc(sessionJson)}</code></pre>
-<p><a class="button" href="/">${t(lang, 'devAgain')}</a></p>`,
+<p><a class="button" href="/">${t(L(f), 'devAgain')}</a></p>`,
   );
 }

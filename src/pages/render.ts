@@ -1,7 +1,7 @@
 // Hosted pages as pure functions of state: (state, language) → HTML. No scripts; styles come from one
 // same-origin stylesheet, so the Content-Security-Policy can forbid everything inline.
 import type { AppError } from '../errors/index.ts';
-import { langFromHeader, t, type PageLang } from './i18n.ts';
+import { chosenLang, hasOwnText, LANGUAGE_NAMES, langFromHeader, shownIn, t, type TextKey, UI_LANGUAGES, type UiLang } from './i18n.ts';
 
 export const STYLESHEET_PATH = '/assets/eidgate.css';
 
@@ -9,28 +9,94 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-export function layout(lang: PageLang, title: string, body: string): string {
+/** The service a page is shown for: the account's branding, resolved for the page's language. */
+export interface ServiceView {
+  name: string;
+  logoUrl?: string | undefined;
+  helpUrl?: string | undefined;
+  contactUrl?: string | undefined;
+  privacyUrl?: string | undefined;
+}
+
+/** What frames every page: its language, the service it is for, and where each language's version is. */
+export interface PageFrame {
+  lang: UiLang;
+  service?: ServiceView | undefined;
+  /** The theme's stylesheet (custom properties only), after ours. */
+  themeHref?: string | undefined;
+  /** The address that shows this very page in another language; by default `?lang=` on the same path. */
+  langHref?: (lang: UiLang) => string;
+}
+
+export const frameOf = (f: PageFrame | UiLang): PageFrame => (typeof f === 'string' ? { lang: f } : f);
+
+/** A text as HTML, marked lang="nb" where a Sámi page falls back to Bokmål. */
+export function tx(lang: UiLang, key: TextKey, vars: Record<string, string> = {}): string {
+  const text = escapeHtml(t(lang, key, vars));
+  return hasOwnText(lang, key) ? text : `<span lang="${shownIn(lang, key)}">${text}</span>`;
+}
+
+function languageSwitcher(f: PageFrame): string {
+  const href = f.langHref ?? ((l: UiLang) => `?lang=${l}`);
+  const items = UI_LANGUAGES.map((l) => {
+    const current = l === f.lang ? ' aria-current="true"' : '';
+    return `<li><a href="${escapeHtml(href(l))}" lang="${l}" hreflang="${l}"${current}>${LANGUAGE_NAMES[l]}</a></li>`;
+  }).join('');
+  return `<nav class="langs" aria-label="${escapeHtml(t(f.lang, 'languages'))}"><ul>${items}</ul></nav>`;
+}
+
+function serviceBand(f: PageFrame): string {
+  if (!f.service) return '';
+  const { lang, service } = f;
+  // The logo is decorative next to the name in text (alt=""), so a broken logo never hides who asks.
+  const logo = service.logoUrl ? `<img class="logo" src="${escapeHtml(service.logoUrl)}" alt="">` : '';
+  return `<div class="service">${logo}<p class="service-name">${tx(lang, 'serviceLogin', { service: service.name })}</p></div>\n`;
+}
+
+function footer(f: PageFrame): string {
+  const { lang, service } = f;
+  const links = (
+    [
+      ['helpUrl', 'help'],
+      ['contactUrl', 'contact'],
+      ['privacyUrl', 'privacy'],
+    ] as const
+  )
+    .filter(([field]) => service?.[field])
+    .map(([field, key]) => `<li><a href="${escapeHtml(service?.[field] ?? '')}">${tx(lang, key)}</a></li>`)
+    .join('');
+  const nav = links ? `<nav aria-label="${escapeHtml(t(lang, 'footerLabel'))}"><ul class="links">${links}</ul></nav>` : '';
+  return `<footer>${nav}<p class="powered">${tx(lang, 'poweredBy')}</p></footer>`;
+}
+
+export function layout(frame: PageFrame | UiLang, title: string, body: string): string {
+  const f = frameOf(frame);
+  const { lang } = f;
+  // A Sámi page's body is Bokmål where it has no Sámi text yet: said once, and marked for screen readers.
+  const mainLang = lang === 'se' ? ' lang="nb"' : '';
+  const notice = lang === 'se' ? `<p class="notice">${escapeHtml(t('nb', 'seFallback'))}</p>\n` : '';
   return `<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} – eidgate</title>
+<title>${escapeHtml(title)} – ${f.service ? `${escapeHtml(f.service.name)} – ` : ''}eidgate</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
-</head>
+${f.themeHref ? `<link rel="stylesheet" href="${escapeHtml(f.themeHref)}">\n` : ''}</head>
 <body>
-<a class="skip" href="#main">${t(lang, 'skip')}</a>
-<header><p class="brand">eidgate</p></header>
-<main id="main">
-<h1>${escapeHtml(title)}</h1>
+<a class="skip" href="#main">${tx(lang, 'skip')}</a>
+<header><p class="brand">eidgate</p>${languageSwitcher(f)}</header>
+<main id="main"${mainLang}>
+${serviceBand(f)}${notice}<h1>${escapeHtml(title)}</h1>
 ${body}
 </main>
+${footer(f)}
 </body>
 </html>`;
 }
 
 /** An error page: a human message, a reference for support, never a stack trace. */
-export function errorPage(lang: PageLang, status: number, traceId: string, message?: string): string {
+export function errorPage(lang: UiLang, status: number, traceId: string, message?: string): string {
   const text = status === 404 ? t(lang, 'notFound') : (message ?? t(lang, 'generic'));
   return layout(
     lang,
@@ -40,29 +106,53 @@ export function errorPage(lang: PageLang, status: number, traceId: string, messa
 }
 
 /** The page for an error on a hosted page, in the language the browser asks for. */
-export function renderErrorPage(err: AppError, request: { id: string; headers: { 'accept-language'?: string | undefined } }): string {
-  return errorPage(langFromHeader(request.headers['accept-language']), err.status, request.id);
+export function renderErrorPage(
+  err: AppError,
+  request: { id: string; query?: unknown; headers: { 'accept-language'?: string | undefined } },
+): string {
+  const asked = chosenLang((request.query as { lang?: unknown } | undefined)?.lang);
+  return errorPage(asked ?? langFromHeader(request.headers['accept-language']), err.status, request.id);
 }
 
 export const STYLESHEET = `
-:root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-body { margin: 0; background: #f4f5f7; color: #1a1a1a; line-height: 1.5; }
-header { background: #1e2b3c; color: #fff; padding: 0.75rem 1.5rem; }
+:root { color-scheme: light; font-family: var(--eg-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif); }
+body { margin: 0; background: var(--eg-background, #f4f5f7); color: #1a1a1a; line-height: 1.5; }
+header { background: var(--eg-header, #1e2b3c); color: #fff; padding: 0.5rem 1.5rem; display: flex; flex-wrap: wrap; align-items: center;
+  justify-content: space-between; gap: 0.25rem 1rem; }
 .brand { margin: 0; font-weight: 700; }
-main { max-width: 36rem; margin: 2rem auto; background: #fff; padding: 1.5rem 2rem; border-radius: 8px; }
+.langs ul, footer ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; }
+.langs a { color: #fff; font-size: 0.9rem; padding: 0.25rem 0; display: inline-block; }
+.langs a[aria-current] { font-weight: 700; text-decoration: none; border-bottom: 2px solid #fff; }
+.langs a:focus-visible { outline-color: #ffb366; }
+.service { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; margin: 0 0 1rem; padding-bottom: 1rem;
+  border-bottom: 1px solid #d0d4da; }
+.logo { max-height: 48px; max-width: 160px; width: auto; height: auto; }
+.service-name { margin: 0; font-size: 1.125rem; font-weight: 600; overflow-wrap: anywhere; }
+.notice { background: #fff4e5; border-left: 4px solid #b35c00; padding: 0.5rem 0.75rem; }
+footer { max-width: 36rem; margin: 0 auto 2rem; padding: 0 1rem; font-size: 0.9rem; }
+footer a { color: var(--eg-primary, #1e5aa8); }
+.powered { color: #4a4a4a; }
+.tile { display: flex; align-items: center; gap: 0.75rem; background: #fff; color: #1a1a1a; border: 2px solid #8a8f98; }
+.tile:hover { border-color: var(--eg-primary, #1e5aa8); }
+.tile .badge { flex: none; width: 5.5rem; height: 2.75rem; }
+.tile-text { display: flex; flex-direction: column; min-width: 0; }
+.tile-name { font-weight: 700; overflow-wrap: anywhere; }
+.tile-line { font-size: 0.875rem; color: #3d3d3d; overflow-wrap: anywhere; }
+main { max-width: 36rem; margin: 1rem auto 1.5rem; background: #fff; padding: 1.5rem 2rem; border-radius: 8px; box-sizing: border-box; }
+@media (max-width: 40rem) { main { margin: 1rem 0.5rem; padding: 1rem; } header { padding: 0.5rem 1rem; } }
 h1 { font-size: 1.5rem; margin-top: 0; }
 .skip { position: absolute; left: -9999px; }
 .skip:focus { left: 1rem; top: 1rem; background: #fff; color: #1e2b3c; padding: 0.5rem; z-index: 1; }
-button, .button { font: inherit; display: block; width: 100%; margin: 0.5rem 0; padding: 0.75rem 1rem; border-radius: 6px;
-  border: 2px solid #1e5aa8; background: #1e5aa8; color: #fff; cursor: pointer; text-align: left; text-decoration: none; box-sizing: border-box; }
-button.secondary, .button.secondary { background: #fff; color: #1e5aa8; }
+button, .button { font: inherit; display: block; width: 100%; margin: 0.5rem 0; padding: 0.75rem 1rem; border-radius: var(--eg-radius, 6px);
+  border: 2px solid var(--eg-primary, #1e5aa8); background: var(--eg-primary, #1e5aa8); color: #fff; cursor: pointer; text-align: left; text-decoration: none; box-sizing: border-box; }
+button.secondary, .button.secondary { background: #fff; color: var(--eg-primary, #1e5aa8); }
 button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #b35c00; outline-offset: 2px; }
-a { color: #1e5aa8; }
+a { color: var(--eg-primary, #1e5aa8); }
 .hint { font-size: 0.875rem; }
 label { display: block; font-weight: 600; margin-top: 1rem; }
 input, select { font: inherit; padding: 0.5rem; width: 100%; box-sizing: border-box; border: 1px solid #595959; border-radius: 4px; }
 .error { color: #a4000f; font-weight: 600; }
 .ref { color: #4a4a4a; font-size: 0.9rem; }
-fieldset { border: 1px solid #767676; border-radius: 6px; margin: 1rem 0; }
+fieldset { border: 1px solid #767676; border-radius: var(--eg-radius, 6px); margin: 1rem 0; }
 pre { background: #f4f5f7; padding: 1rem; overflow: auto; font-size: 0.85rem; }
 `;

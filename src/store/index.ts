@@ -13,7 +13,7 @@ import { sessionQueries } from './sessions.ts';
 import { signingKeyQueries } from './signing-keys.ts';
 import { openSql, type Sql, type SqlOptions } from './sql.ts';
 
-export type { Account, DomainKind } from './accounts.ts';
+export type { Account, Branding, DomainKind } from './accounts.ts';
 export type { FailureRule } from './auth-failures.ts';
 export type { ApiClient, ClientSecretRecord, NewSecret } from './clients.ts';
 export type {

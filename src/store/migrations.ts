@@ -180,6 +180,13 @@ ALTER TABLE events ADD COLUMN bus_attempts integer NOT NULL DEFAULT 0;
 CREATE INDEX events_bus_due ON events (seq) WHERE bus_published_at IS NULL
 `,
   },
+  {
+    version: 8,
+    name: "accounts' branding on the hosted pages",
+    sql: `
+ALTER TABLE accounts ADD COLUMN branding jsonb NOT NULL DEFAULT '{}'::jsonb;
+`,
+  },
 ];
 
 import { LOCKS } from './locks.ts';

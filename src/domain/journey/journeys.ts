@@ -17,6 +17,7 @@ import {
   rejectClosed,
   type StepContext,
   startAtProvider,
+  choiceOf,
   summarize,
   usableProviders,
   whereItStands,
@@ -89,7 +90,7 @@ export class Journeys {
     return {
       kind: 'choose',
       session: summarize(s),
-      providers: providers.map(({ id, definition }) => ({ id, labels: definition.labels })),
+      providers: providers.map(choiceOf),
       formTargets: providers.map((p) => new URL(p.config.issuer).origin),
     };
   }
@@ -117,7 +118,7 @@ export class Journeys {
     }
     const providers = await usableProviders(this.#ctx, s);
     if (providers.length === 0) return { kind: 'unavailable', session: summarize(s) };
-    return { kind: 'frame', session: summarize(s), providers: providers.map(({ id, definition }) => ({ id, labels: definition.labels })) };
+    return { kind: 'frame', session: summarize(s), providers: providers.map(choiceOf) };
   }
 
   /** Embedded: the provider's own window, opened from the frame; the journey is bound to this browser. */
@@ -257,7 +258,7 @@ export class Journeys {
 
   /** Every registered provider with an adapter, for the development landing page. */
   providerChoices(): ProviderChoice[] {
-    return PROVIDERS.map((p) => ({ id: p.id, labels: p.labels }));
+    return PROVIDERS.map((p) => ({ id: p.id, labels: p.labels, mark: p.mark, taglines: p.taglines }));
   }
 }
 

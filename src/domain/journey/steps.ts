@@ -14,6 +14,10 @@ import type { Sessions } from '../sessions/sessions.ts';
 /** What a page needs of the session: never the raw row or anything sealed. */
 export interface SessionSummary {
   id: string;
+  /** Whose service the pages are shown for (its branding). */
+  accountId: string;
+  /** The theme the session asked for (checked at create), else the account's default applies. */
+  themeId: string | undefined;
   language: string | undefined;
   /** Origins of the session's callback URLs: the only places a form on our pages may lead to. */
   callbackOrigins: string[];
@@ -24,7 +28,18 @@ export interface SessionSummary {
 export interface ProviderChoice {
   id: string;
   labels: ProviderDefinition['labels'];
+  /** Short name for its badge, and one line under its name (none for an account's generic provider). */
+  mark: string;
+  taglines: ProviderDefinition['taglines'];
 }
+
+/** A provider as the chooser shows it. */
+export const choiceOf = ({ id, definition }: UsableProvider): ProviderChoice => ({
+  id,
+  labels: definition.labels,
+  mark: definition.mark ?? definition.labels.en,
+  taglines: definition.taglines,
+});
 
 /** What the person should see or where they should go next. */
 export type JourneyStep =
@@ -59,6 +74,8 @@ export interface StepContext {
 
 export const summarize = (s: SessionRecord): SessionSummary => ({
   id: s.id,
+  accountId: s.accountId,
+  themeId: s.request.themeId,
   language: s.request.language,
   callbackOrigins: originsOf(callbackTargets(s)),
   frameAncestors: s.request.flow === 'embedded' ? s.request.embeddedParentDomains : undefined,

@@ -24,6 +24,10 @@ export interface ProviderDefinition {
   readonly id: string;
   /** The provider's name on the chooser, per page language. */
   readonly labels: Readonly<Record<PageLang, string>>;
+  /** The provider's short name, drawn on its badge on the chooser. */
+  readonly mark?: string;
+  /** One line under its name on the chooser, per page language. */
+  readonly taglines?: Readonly<Record<PageLang, string>>;
   /** One line for the API reference. */
   readonly description: string;
   /** What the operator configures: an OpenID Connect client (issuer, client id, secret or key, PAR). */
@@ -59,6 +63,12 @@ export const PROVIDERS = [
       nn: 'ID-porten (MinID, BankID, Buypass, Commfides)',
       en: 'ID-porten (MinID, BankID, Buypass, Commfides)',
     },
+    mark: 'ID-porten',
+    taglines: {
+      nb: 'Innlogging til offentlige tjenester.',
+      nn: 'Innlogging til offentlege tenester.',
+      en: 'Log in to public services.',
+    },
     description: "Digdir's ID-porten: MinID, BankID, Buypass and Commfides for Norwegian public services.",
     configKind: 'oidc',
     flows: ['redirect', 'embedded'],
@@ -72,6 +82,12 @@ export const PROVIDERS = [
   {
     id: 'ansattporten',
     labels: { nb: 'Ansattporten (som ansatt)', nn: 'Ansattporten (som tilsett)', en: 'Ansattporten (as an employee)' },
+    mark: 'Ansattporten',
+    taglines: {
+      nb: 'Logg inn på vegne av arbeidsgiveren din.',
+      nn: 'Logg inn på vegner av arbeidsgjevaren din.',
+      en: 'Log in on behalf of your employer.',
+    },
     description: "Digdir's Ansattporten: the same eIDs as ID-porten, for logging in as an employee.",
     configKind: 'oidc',
     flows: ['redirect', 'embedded'],
@@ -85,6 +101,12 @@ export const PROVIDERS = [
   {
     id: 'nbid',
     labels: { nb: 'BankID', nn: 'BankID', en: 'BankID (Norwegian)' },
+    mark: 'BankID',
+    taglines: {
+      nb: 'Med kodebrikke, app eller biometri.',
+      nn: 'Med kodebrikke, app eller biometri.',
+      en: 'With a code device, the app or biometrics.',
+    },
     description:
       "BankID Norge's OpenID Connect provider: BankID with code device or app (BID, high), BankID on mobile (BIM, high) and BankID with biometrics (BIS, substantial).",
     configKind: 'oidc',

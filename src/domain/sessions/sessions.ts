@@ -161,7 +161,7 @@ export class Sessions {
     const requestDomain = checkRequestDomain(request, account, this.#publicHost, bad);
     checkPrefilledInput(request, bad);
     checkAdditionalParameters(request.additionalParameters, providersOf(request), bad);
-    checkTheme(request, bad);
+    checkTheme(request, account, bad);
     const encryptionPublicKey = await checkEncryptionKey(request.encryptionPublicKey, bad);
     if (flowServed) {
       await checkProviders(

@@ -106,10 +106,15 @@ export function checkAdditionalParameters(
   }
 }
 
-/** themeId: eidgate has no themes yet, so any theme id names a theme that does not exist. */
-export function checkTheme(request: SessionRequest, bad: InvalidParam[]): void {
-  if (request.themeId !== undefined) {
-    bad.push({ name: 'themeId', reason: `theme ${request.themeId} does not exist for this account (eidgate has no themes yet)` });
+/** themeId: one of the account's themes (eidgate themes list ACCOUNT_ID). */
+export function checkTheme(request: SessionRequest, account: Account, bad: InvalidParam[]): void {
+  const id = request.themeId;
+  if (id !== undefined && !Object.hasOwn(account.branding.themes ?? {}, id)) {
+    const known = Object.keys(account.branding.themes ?? {});
+    bad.push({
+      name: 'themeId',
+      reason: `theme ${id} does not exist for this account${known.length ? ` (its themes: ${known.join(', ')})` : ' (it has no themes)'}`,
+    });
   }
 }
 

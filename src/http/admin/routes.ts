@@ -3,6 +3,7 @@
 // operator's EIDGATE_ADMIN_TOKEN and, on the embedded store, a token made at each start and published in
 // the data directory; never an API client's access token. Failed attempts count towards the same lockout
 // as the token endpoint's (per address). Errors are Signicat's error object.
+import { MAX_DATA_LOGO } from '../../domain/branding.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { COMMANDS, type CommandContext, UsageError } from '../../admin/commands.ts';
@@ -41,8 +42,18 @@ const OPTION_NAMES = [
   'claims-file',
   'label',
   'id-token-alg',
+  'display-name',
+  'logo-url',
+  'help-url',
+  'contact-url',
+  'privacy-url',
+  'primary',
+  'background',
+  'header',
+  'font',
+  'corners',
 ] as const;
-const LIST_OPTIONS = new Set(['callback-domain', 'permission', 'event', 'tag', 'acr', 'acr-map', 'label']);
+const LIST_OPTIONS = new Set(['callback-domain', 'permission', 'event', 'tag', 'acr', 'acr-map', 'label', 'display-name']);
 
 const commandSchema = {
   tags: ['Administration'],
@@ -66,7 +77,7 @@ const commandSchema = {
             n,
             LIST_OPTIONS.has(n)
               ? { type: 'array', items: { type: 'string', maxLength: 500 }, maxItems: 50 }
-              : { type: 'string', maxLength: 4000 },
+              : { type: 'string', maxLength: n === 'logo-url' ? MAX_DATA_LOGO : 4000 },
           ]),
         ),
       },

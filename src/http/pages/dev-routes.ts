@@ -1,13 +1,15 @@
 // The development landing page (development only): one click to a real login with the development account,
 // and the session JSON at the end.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Accounts } from '../../domain/accounts.ts';
 import type { Journeys } from '../../domain/journey/journeys.ts';
 import { browserBindingOf } from '../../domain/journey/steps.ts';
 import type { Sessions } from '../../domain/sessions/sessions.ts';
-import { langFromHeader } from '../../pages/i18n.ts';
-import { devLandingPage, devResultPage, notFoundPage } from '../../pages/journey.ts';
+import { chosenLang, langFromHeader } from '../../pages/i18n.ts';
+import { devLandingPage, devResultPage, notFoundPage, themePreviewPage } from '../../pages/journey.ts';
 import { sessionPresenter } from '../api/session-presenter.ts';
 import { PATHS, type Urls } from '../paths.ts';
+import { accountFrame } from './frame.ts';
 import { sendPage } from './respond.ts';
 
 export async function devRoutes(
@@ -15,6 +17,7 @@ export async function devRoutes(
   deps: {
     journeys: Journeys;
     sessions: Sessions;
+    accounts: Accounts;
     publicUrl: string;
     urls: Urls;
     devAccountId: string;
@@ -28,7 +31,8 @@ export async function devRoutes(
   const resultUrl = `${deps.publicUrl}${PATHS.devResult}`;
   const choices = deps.journeys.providerChoices();
   const present = sessionPresenter(deps.sessions, deps.urls);
-  const langOf = (request: FastifyRequest) => langFromHeader(request.headers['accept-language']);
+  const langOf = (request: FastifyRequest) =>
+    chosenLang((request.query as { lang?: unknown } | undefined)?.lang) ?? langFromHeader(request.headers['accept-language']);
 
   app.get('/', { schema: { hide: true } }, async (request, reply) =>
     sendPage(reply, 200, devLandingPage(langOf(request), choices.length > 1), { formTargets: deps.devFormTargets ?? [] }),
@@ -55,6 +59,25 @@ export async function devRoutes(
     const browser = deps.browserOf(request);
     const ownBrowser = browser !== undefined && session?.browserBinding === browserBindingOf(browser);
     if (!session || session.accountId !== accountId || !ownBrowser) return sendPage(reply, 404, notFoundPage(langOf(request)));
-    return sendPage(reply, 200, devResultPage(langOf(request), JSON.stringify(present(session), null, 2)));
+    // The switcher shows this same result again, so its links keep the session.
+    const frame = {
+      lang: langOf(request),
+      langHref: (l: string) => `${PATHS.devResult}?sessionId=${encodeURIComponent(session.id)}&lang=${l}`,
+    };
+    return sendPage(reply, 200, devResultPage(frame, JSON.stringify(present(session), null, 2)));
   });
+
+  // A theme of the development account as the chooser shows it (eidgate themes set <dev account> NAME …).
+  app.get<{ Params: { theme: string } }>(
+    PATHS.devThemePreview,
+    { schema: { hide: true, params: { type: 'object', properties: { theme: { type: 'string', maxLength: 40 } } } } },
+    async (request, reply) => {
+      const lang = langOf(request);
+      const account = await deps.accounts.findAccountCached(accountId);
+      const themeId = request.params.theme;
+      if (!account?.branding.themes?.[themeId]) return sendPage(reply, 404, notFoundPage(lang));
+      const { imgSources, ...frame } = await accountFrame(deps.accounts, accountId, themeId, lang, (l) => `?lang=${l}`);
+      return sendPage(reply, 200, themePreviewPage(frame, choices), { imgSources });
+    },
+  );
 }

@@ -9,6 +9,8 @@ export interface PageOptions {
   formTargets?: readonly string[];
   /** Embedded sessions: who may frame the page (the session's embeddedParentDomains); otherwise nobody. */
   frameAncestors?: readonly string[] | undefined;
+  /** Sources images may also come from: the account's logo (its https origin, or data:), on its pages only. */
+  imgSources?: readonly string[];
   /** The page runs our same-origin script (the embedded frame's watch). */
   script?: boolean;
 }
@@ -30,7 +32,7 @@ export function pageCsp(opts: PageOptions = {}): string {
   return [
     "default-src 'none'",
     "style-src 'self'",
-    "img-src 'self'",
+    `img-src 'self'${[...new Set(opts.imgSources ?? [])].map((o) => ` ${o}`).join('')}`,
     ...(opts.script ? ["script-src 'self'", "connect-src 'self'"] : []),
     `form-action 'self'${[...new Set(opts.formTargets ?? [])].map((o) => ` ${o}`).join('')}`,
     `frame-ancestors ${ancestors}`,

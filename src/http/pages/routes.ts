@@ -6,7 +6,10 @@ import { randomId } from '../../crypto.ts';
 import type { JourneyStep, Journeys, SessionSummary } from '../../domain/journey/journeys.ts';
 import type { Sessions } from '../../domain/sessions/sessions.ts';
 import { errors } from '../../errors/index.ts';
-import { langFromHeader, type PageLang, pageLang } from '../../pages/i18n.ts';
+import type { Accounts } from '../../domain/accounts.ts';
+import { themeCss } from '../../domain/themes.ts';
+import { accountFrame, THEME_PATH_PREFIX } from './frame.ts';
+import { chosenLang, langFromHeader, pageLang, type UiLang } from '../../pages/i18n.ts';
 import {
   chooserPage,
   expiredPage,
@@ -23,7 +26,7 @@ import {
   unavailablePage,
   windowDonePage,
 } from '../../pages/journey.ts';
-import { renderErrorPage, STYLESHEET, STYLESHEET_PATH } from '../../pages/render.ts';
+import { type PageFrame, renderErrorPage, STYLESHEET, STYLESHEET_PATH } from '../../pages/render.ts';
 import { usePageErrors } from '../errors.ts';
 import { PATHS, type Urls } from '../paths.ts';
 import { devRoutes } from './dev-routes.ts';
@@ -36,6 +39,8 @@ export const JOURNEY_COOKIE = 'eidgate_journey';
 export interface PageDeps {
   journeys: Journeys;
   sessions: Sessions;
+  /** Whose service each session's pages are for: the account's branding. */
+  accounts: Accounts;
   publicUrl: string;
   urls: Urls;
   /** The development account, when the landing page is on (development only). */
@@ -44,32 +49,58 @@ export interface PageDeps {
   devFormTargets?: string[];
 }
 
-const langOf = (s: SessionSummary | undefined, request: FastifyRequest): PageLang =>
-  s ? pageLang(s.language) : langFromHeader(request.headers['accept-language']);
+/** The language the person chose on the switcher (?lang=, or a form's lang field), if any. */
+const askedLang = (request: FastifyRequest): UiLang | undefined =>
+  chosenLang((request.query as { lang?: unknown } | undefined)?.lang) ?? chosenLang((request.body as { lang?: unknown } | undefined)?.lang);
+
+const langOf = (s: SessionSummary | undefined, request: FastifyRequest): UiLang =>
+  askedLang(request) ?? (s ? pageLang(s.language) : langFromHeader(request.headers['accept-language']));
+
+/**
+ * What frames a session's page: its language, the account's service (name, logo, footer links), its theme,
+ * and the switcher's links, which show the session's current page again (GET /login/:id) in another language.
+ */
+async function frameFor(
+  accounts: Accounts,
+  session: SessionSummary,
+  request: FastifyRequest,
+): Promise<PageFrame & { imgSources: string[] }> {
+  const lang = langOf(session, request);
+  return accountFrame(accounts, session.accountId, session.themeId, lang, (l) => `/login/${encodeURIComponent(session.id)}?lang=${l}`);
+}
 
 /** A journey's next step as the browser gets it: a redirect (remembering the journey) or a page. */
-function respond(step: JourneyStep, request: FastifyRequest, reply: FastifyReply, journeyCookie: (sessionId: string) => void) {
+async function respond(
+  step: JourneyStep,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  journeyCookie: (sessionId: string) => void,
+  accounts: Accounts,
+) {
   if (step.kind === 'redirect') {
     if (step.journeySession) journeyCookie(step.journeySession);
     return reply.header('cache-control', 'no-store').redirect(step.url, 303);
   }
   if (step.kind === 'not_found') return sendPage(reply, 404, notFoundPage(langOf(undefined, request)));
-  const lang = langOf(step.session, request);
-  // An embedded session's pages may be framed by its parents, and only by them.
-  const framing = { frameAncestors: step.session.frameAncestors };
+  const { imgSources, ...lang } = await frameFor(accounts, step.session, request);
+  // An embedded session's pages may be framed by its parents, and only by them; the logo's origin may serve images.
+  const framing = { frameAncestors: step.session.frameAncestors, imgSources };
   switch (step.kind) {
     case 'choose': {
-      const html = chooserPage({ lang, sessionId: step.session.id, providers: step.providers });
+      const html = chooserPage({ frame: lang, sessionId: step.session.id, providers: step.providers });
       return sendPage(reply, 200, html, { ...framing, formTargets: [...step.formTargets, ...step.session.callbackOrigins] });
     }
     case 'frame':
-      return sendPage(reply, 200, framePage({ lang, sessionId: step.session.id, providers: step.providers }), { ...framing, script: true });
+      return sendPage(reply, 200, framePage({ frame: lang, sessionId: step.session.id, providers: step.providers }), {
+        ...framing,
+        script: true,
+      });
     case 'frame_result':
       return sendPage(reply, 200, frameResultPage(lang, step.status), framing);
     case 'window_done':
       return sendPage(reply, 200, windowDonePage(lang), framing);
     case 'not_framable':
-      return sendPage(reply, 403, notFramablePage(lang));
+      return sendPage(reply, 403, notFramablePage(lang), { imgSources });
     case 'state_mismatch':
       return sendPage(reply, 400, stateMismatchPage(lang, step.session.id), { ...framing, formTargets: step.session.callbackOrigins });
     case 'not_finished':
@@ -108,8 +139,12 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
   };
 
   const respondWith = (step: JourneyStep, request: FastifyRequest, reply: FastifyReply) =>
-    respond(step, request, reply, (sessionId) =>
-      reply.setCookie(JOURNEY_COOKIE, sessionId, { ...cookieOptions, path: PATHS.callbackPrefix, maxAge: 3600 }),
+    respond(
+      step,
+      request,
+      reply,
+      (sessionId) => reply.setCookie(JOURNEY_COOKIE, sessionId, { ...cookieOptions, path: PATHS.callbackPrefix, maxAge: 3600 }),
+      deps.accounts,
     );
 
   const environment = (request: FastifyRequest) => ({ ipAddress: request.ip, userAgent: String(request.headers['user-agent'] ?? '') });
@@ -123,6 +158,25 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
 
   app.get(STYLESHEET_PATH, { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+  );
+
+  app.get<{ Params: { account: string; theme: string } }>(
+    `${THEME_PATH_PREFIX}:account/:theme`,
+    {
+      schema: {
+        hide: true,
+        params: {
+          type: 'object',
+          properties: { account: { type: 'string', maxLength: 64 }, theme: { type: 'string', pattern: '^[a-z0-9-]{1,40}\\.css$' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const account = await deps.accounts.findAccountCached(request.params.account);
+      const theme = account?.branding.themes?.[request.params.theme.slice(0, -'.css'.length)];
+      if (!theme) throw errors.notFound('No such theme.');
+      return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(themeCss(theme));
+    },
   );
 
   app.get<{ Params: { id: string } }>(PATHS.login, { schema: { hide: true, params: idParams } }, async (request, reply) => {
