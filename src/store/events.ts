@@ -105,18 +105,31 @@ export function eventQueries(sql: Sql) {
      * Writes the event and, in the same statement, a pending delivery for every enabled subscription of the
      * account whose filters match (event names; tags: at least one in common). Returns the deliveries made.
      */
-    async record(e: EventEnvelope): Promise<number> {
+    async record(e: EventEnvelope, change?: { text: string; params: unknown[] }): Promise<number> {
+      // With `change`, the state change that causes the event runs in the same statement (a data-modifying
+      // WITH): atomic without a transaction, and one round trip instead of four (BEGIN, two writes, COMMIT).
+      const n = change?.params.length ?? 0;
+      const p = (i: number) => `$${i + n}`;
       const rows = await sql.query(
-        `WITH e AS (
+        `WITH ${change ? `change AS (${change.text}), ` : ''}e AS (
            INSERT INTO events (id, account_id, event_name, envelope, created_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
+           VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}) RETURNING id)
          INSERT INTO webhook_deliveries (event_id, subscription_id, state, next_attempt_at, expires_at)
-         SELECT e.id, s.id, 'pending', $5, $6 FROM e, webhook_subscriptions s
-         WHERE s.account_id = $2 AND s.enabled
-           AND (cardinality(s.event_names) = 0 OR $3 = ANY(s.event_names))
-           AND (cardinality(s.tags) = 0 OR s.tags && $7::text[])
+         SELECT e.id, s.id, 'pending', ${p(5)}, ${p(6)} FROM e, webhook_subscriptions s
+         WHERE s.account_id = ${p(2)} AND s.enabled
+           AND (cardinality(s.event_names) = 0 OR ${p(3)} = ANY(s.event_names))
+           AND (cardinality(s.tags) = 0 OR s.tags && ${p(7)}::text[])
          RETURNING subscription_id`,
-        [e.id, e.accountId, e.eventName, JSON.stringify(e), new Date(e.timestamp), new Date(e.expiresAt), e.tags],
+        [
+          ...(change?.params ?? []),
+          e.id,
+          e.accountId,
+          e.eventName,
+          JSON.stringify(e),
+          new Date(e.timestamp),
+          new Date(e.expiresAt),
+          e.tags,
+        ],
       );
       return rows.length;
     },

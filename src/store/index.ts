@@ -27,7 +27,7 @@ export type {
 export type { ProviderConfigRecord } from './provider-configs.ts';
 export { SEALED_COLUMNS, type SealedColumn, type SealedValue } from './sealed-columns.ts';
 export type { SessionPatch, SessionRecord, TransitionGuard } from './sessions.ts';
-export { CLAIMED_PREFIX } from './sessions.ts';
+export { CLAIMED_PREFIX, insertStatement } from './sessions.ts';
 export type { NewSigningKey, SigningKeyRecord } from './signing-keys.ts';
 
 function queries(sql: Sql) {

@@ -137,14 +137,19 @@ export function transitionStatement(id: string, guard: TransitionGuard, patch: S
   return { text: `UPDATE sessions SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING ${COLUMNS}`, params };
 }
 
+/** The INSERT of a new session, also run inside the statement that records its event (events.record). */
+export function insertStatement(s: SessionRecord): { text: string; params: unknown[] } {
+  return {
+    text: 'INSERT INTO sessions (id, account_id, status, request, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+    params: [s.id, s.accountId, s.status, JSON.stringify(s.request), s.createdAt, s.expiresAt],
+  };
+}
+
 export function sessionQueries(sql: Sql) {
   return {
     async insert(s: SessionRecord): Promise<void> {
-      await sql.query(
-        `INSERT INTO sessions (id, account_id, status, request, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [s.id, s.accountId, s.status, JSON.stringify(s.request), s.createdAt, s.expiresAt],
-      );
+      const { text, params } = insertStatement(s);
+      await sql.query(text, params);
     },
 
     async get(id: string): Promise<SessionRecord | null> {

@@ -21,6 +21,7 @@ import { withParams } from '../../shared/url.ts';
 import {
   type Account,
   CLAIMED_PREFIX,
+  insertStatement,
   type Queries,
   type SessionPatch,
   type SessionRecord,
@@ -199,10 +200,8 @@ export class Sessions {
       clientResult: null,
     };
     if (!idempotencyKey) {
-      await this.#store.transaction(async (tx) => {
-        await tx.sessions.insert(session);
-        await this.#recordEvent(tx, session, now);
-      });
+      // The session and its created event in one statement: atomic, one round trip.
+      await this.#store.events.record(sessionEvent(session, now, this.#eventTtlSeconds), insertStatement(session));
       return { session, replayed: false };
     }
     const requestHash = sha256(canonicalJson(request));
