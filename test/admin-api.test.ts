@@ -64,6 +64,14 @@ describe('admin API', () => {
     assertApiError(await run({ command: 'webhooks deliveries', args: [subscription.id] }), 404, 'not_found');
   });
 
+  it('is in the OpenAPI document with its own security scheme, and /docs renders with it', async () => {
+    const doc = await call(t.base, 'GET', '/openapi.json');
+    assert.equal(doc.status, 200, JSON.stringify(doc.body).slice(0, 300));
+    assert.deepEqual(doc.body.paths[PATH].post.security, [{ adminToken: [] }]);
+    assert.equal(doc.body.components.securitySchemes.adminToken.scheme, 'bearer');
+    assert.equal((await fetch(`${t.base}/docs`)).status, 200);
+  });
+
   it('refuses bad commands and arguments with the error object', async () => {
     assertApiError(await run({ command: 'accounts explode' }), 400, 'invalid_request_parameter');
     const args = assertApiError(await run({ command: 'accounts add-domain', args: ['only-one'] }), 400, 'invalid_request_parameter');

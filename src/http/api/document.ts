@@ -203,6 +203,11 @@ export function securitySchemes(tokenUrl: string) {
       bearerFormat: 'JWT',
       description: 'An access token you already have from the token endpoint.',
     },
+    adminToken: {
+      type: 'http' as const,
+      scheme: 'bearer',
+      description: "The admin API: `EIDGATE_ADMIN_TOKEN` (never an API client's access token).",
+    },
   };
 }
 
