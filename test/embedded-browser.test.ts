@@ -9,12 +9,12 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { startSimulator, type RunningSimulator } from '../src/simulator/simulator.ts';
+import type { RunningSimulator } from '../src/simulator/simulator.ts';
+import { startSimulatorFor } from './simulator-support.ts';
 import { call, getToken, startBroker, type TestBroker } from './helpers.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const SIM_SECRET = 'embedded-sim-secret-0123456789abcdefghij';
 
 async function axeViolations(frame: Frame): Promise<unknown[]> {
   await frame.evaluate(AXE);
@@ -59,25 +59,7 @@ describe('the embedded flow in a real browser', { skip: !existsSync(CHROMIUM) &&
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
     });
     t = await startBroker();
-    sim = await startSimulator({
-      port: 0,
-      clients: [
-        {
-          client_id: 'broker',
-          client_secret: SIM_SECRET,
-          redirect_uris: [`${t.config.publicUrl}/auth/callback/idporten`],
-          scope: 'openid profile',
-        },
-      ],
-    });
-    await t.broker.providerConfigs.save(t.accountId, {
-      providerId: 'idporten',
-      issuer: sim.issuer,
-      clientId: 'broker',
-      clientSecret: SIM_SECRET,
-      clientAuth: 'client_secret_basic',
-      par: true,
-    });
+    sim = await startSimulatorFor(t);
     token = await getToken(t.base, t.clientId, t.clientSecret);
     parent = await parentSite();
     stranger = await parentSite();

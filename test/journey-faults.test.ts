@@ -3,12 +3,12 @@
 // provider after it was cancelled, and a database failure at the final write.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator, type RunningSimulator } from '../src/simulator/simulator.ts';
+import type { RunningSimulator } from '../src/simulator/simulator.ts';
+import { startSimulatorFor } from './simulator-support.ts';
 import { Agent, formAction } from './agent.ts';
 import { call, getToken, startBroker, validSessionRequest, type TestBroker } from './helpers.ts';
 
 const CALLBACK = 'https://example.com/';
-const SIM_SECRET = 'faults-sim-secret-0123456789abcdefghij';
 
 describe('journey faults', () => {
   let t: TestBroker;
@@ -17,25 +17,7 @@ describe('journey faults', () => {
 
   before(async () => {
     t = await startBroker();
-    sim = await startSimulator({
-      port: 0,
-      clients: [
-        {
-          client_id: 'broker',
-          client_secret: SIM_SECRET,
-          redirect_uris: [`${t.config.publicUrl}/auth/callback/idporten`],
-          scope: 'openid profile',
-        },
-      ],
-    });
-    await t.broker.providerConfigs.save(t.accountId, {
-      providerId: 'idporten',
-      issuer: sim.issuer,
-      clientId: 'broker',
-      clientSecret: SIM_SECRET,
-      clientAuth: 'client_secret_basic',
-      par: false,
-    });
+    sim = await startSimulatorFor(t, { par: false });
     token = await getToken(t.base, t.clientId, t.clientSecret);
   });
   after(async () => {

@@ -9,7 +9,8 @@ import { SESSION_ERROR_CODES } from '../src/http/api/document.ts';
 import { API_SCOPE } from '../src/domain/tokens.ts';
 import { createSessionRequestExample, EXAMPLE_USES, EXAMPLES } from '../src/http/api/examples.ts';
 import { PATHS } from '../src/http/paths.ts';
-import { startSimulator, type RunningSimulator } from '../src/simulator/simulator.ts';
+import type { RunningSimulator } from '../src/simulator/simulator.ts';
+import { startSimulatorFor } from './simulator-support.ts';
 import { Agent, formAction } from './agent.ts';
 import { startHostile, type Hostile } from './hostile/support.ts';
 import { call, getToken, startBroker, type TestBroker } from './helpers.ts';
@@ -17,7 +18,6 @@ import { call, getToken, startBroker, type TestBroker } from './helpers.ts';
 // ajv-formats is CommonJS: under Node's ESM interop its plugin is the module object's own `default`.
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv2020) => void }).default;
 
-const SIM_SECRET = 'examples-sim-secret-0123456789abcdefghij';
 const CALLBACK = 'https://example.com/';
 
 /** Every dotted path of a JSON value (array items as []), so two values can be compared by shape. */
@@ -142,25 +142,7 @@ describe('the examples are shaped like real answers', () => {
 
   before(async () => {
     t = await startBroker();
-    sim = await startSimulator({
-      port: 0,
-      clients: [
-        {
-          client_id: 'broker',
-          client_secret: SIM_SECRET,
-          redirect_uris: [`${t.config.publicUrl}/auth/callback/idporten`],
-          scope: 'openid profile',
-        },
-      ],
-    });
-    await t.broker.providerConfigs.save(t.accountId, {
-      providerId: 'idporten',
-      issuer: sim.issuer,
-      clientId: 'broker',
-      clientSecret: SIM_SECRET,
-      clientAuth: 'client_secret_basic',
-      par: true,
-    });
+    sim = await startSimulatorFor(t);
     hostile = await startHostile('low-acr');
   });
   after(async () => {
