@@ -14,9 +14,8 @@ import { type AttributeName, type IdentityAttributes, PERSON_ATTRIBUTES } from '
 import { PAGE_LANGUAGES, type PageLang } from '../../../model/languages.ts';
 import type { GenericOidcSettings } from '../../../model/provider-config.ts';
 import { LOA_ORDER, LOAS, type Loa } from '../../../model/session-constants.ts';
-import { checkNin } from '../../../nin.ts';
 import type { ProviderOutcome } from '../adapter.ts';
-import { lacksClaims, type OidcEidProfile } from '../oidc-eid/profile.ts';
+import { lacksClaims, type OidcEidProfile, readNin } from '../oidc-eid/profile.ts';
 import { OidcEidAdapter } from '../oidc-eid/adapter.ts';
 import type { ProviderDefinition } from '../registry.ts';
 
@@ -123,16 +122,10 @@ export function genericMapClaims(s: GenericOidcSettings, providerName: string) {
       if (value === undefined) continue;
       switch (attribute) {
         case 'nin': {
-          const check = checkNin(value);
-          if (!check.valid) {
-            return {
-              kind: 'error',
-              code: 'invalid_provider_response',
-              detail: `The provider sent a ${ninClaims.join(', ')} that is not a valid national identity number (${check.reason}).`,
-            };
-          }
-          attributes.nin = { value, issuingCountry: 'NO', type: check.info.kind };
-          if (!s.claims.dateOfBirth) attributes.dateOfBirth = check.info.birthDate;
+          const read = readNin(value, ninClaims.join(', '));
+          if ('kind' in read) return read;
+          attributes.nin = read.nin;
+          if (!s.claims.dateOfBirth) attributes.dateOfBirth = read.dateOfBirth;
           break;
         }
         case 'dateOfBirth':

@@ -8,9 +8,8 @@
 import type { IDToken } from 'openid-client';
 import type { IdentityAttributes } from '../../../model/attributes.ts';
 import type { Loa } from '../../../model/session.ts';
-import { checkNin } from '../../../nin.ts';
 import type { ProviderOutcome } from '../adapter.ts';
-import { type AuthorizationInput, lacksClaims, type OidcEidProfile, text } from '../oidc-eid/profile.ts';
+import { type AuthorizationInput, lacksClaims, type OidcEidProfile, readNin, text } from '../oidc-eid/profile.ts';
 
 /** BankID's identity provider options, as Signicat names them in nbid_idp and nbidIdp. */
 export const NBID_IDPS = ['BID', 'BIM', 'BIS'] as const;
@@ -91,16 +90,10 @@ export function nbidMapClaims(claims: IDToken, loa: Loa): ProviderOutcome {
   };
   const nnin = text(claims.nnin_altsub);
   if (nnin) {
-    const check = checkNin(nnin);
-    if (!check.valid) {
-      return {
-        kind: 'error',
-        code: 'invalid_provider_response',
-        detail: `The provider sent a nnin_altsub that is not a valid national identity number (${check.reason}).`,
-      };
-    }
-    attributes.nin = { value: nnin, issuingCountry: 'NO', type: check.info.kind };
-    attributes.dateOfBirth = check.info.birthDate;
+    const read = readNin(nnin, 'nnin_altsub');
+    if ('kind' in read) return read;
+    attributes.nin = read.nin;
+    attributes.dateOfBirth = read.dateOfBirth;
   }
   const birthdate = text(claims.birthdate);
   if (birthdate && DATE.test(birthdate)) attributes.dateOfBirth = birthdate;

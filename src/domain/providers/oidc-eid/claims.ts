@@ -3,9 +3,8 @@
 import type { IDToken } from 'openid-client';
 import type { IdentityAttributes } from '../../../model/attributes.ts';
 import type { Loa } from '../../../model/session.ts';
-import { checkNin } from '../../../nin.ts';
 import type { ProviderOutcome } from '../adapter.ts';
-import { lacksClaims, type OidcEidProfile, text } from './profile.ts';
+import { lacksClaims, type OidcEidProfile, readNin, text } from './profile.ts';
 
 export const ACR_FOR: Record<Loa, string> = {
   low: 'idporten-loa-substantial',
@@ -45,17 +44,11 @@ export function mapClaims(claims: IDToken, loa: Loa): ProviderOutcome {
     idportenIdp: idpOfAmr(claims.amr),
   };
   if (pid) {
-    const check = checkNin(pid);
-    if (!check.valid) {
-      return {
-        kind: 'error',
-        code: 'invalid_provider_response',
-        detail: `The provider sent a pid that is not a valid national identity number (${check.reason}).`,
-      };
-    }
-    attributes.nin = { value: pid, issuingCountry: 'NO', type: check.info.kind };
+    const read = readNin(pid, 'pid');
+    if ('kind' in read) return read;
+    attributes.nin = read.nin;
     attributes.idpId = pid;
-    attributes.dateOfBirth = check.info.birthDate;
+    attributes.dateOfBirth = read.dateOfBirth;
   }
   const given = text(claims.given_name);
   const family = text(claims.family_name);

@@ -4,6 +4,8 @@
 // is data and pure functions: the protocol (PKCE, state, nonce, PAR, iss, id_token checks) stays the adapter's.
 import type { IDToken } from 'openid-client';
 import type { Loa } from '../../../model/session.ts';
+import type { Nin } from '../../../model/attributes.ts';
+import { checkNin } from '../../../nin.ts';
 import type { ProviderOutcome } from '../adapter.ts';
 
 export interface AuthorizationInput {
@@ -43,3 +45,21 @@ export function lacksClaims(claims: IDToken, required: readonly string[], provid
     detail: `The id_token lacks ${missing.join(', ')}, which ${provider} always sends.`,
   };
 }
+
+/**
+ * A claim that carries a Norwegian national identity number, read as Signicat's nin with the birth date it
+ * encodes; a number that fails the mod-11 rules ends the login (invalid_provider_response), naming the claim.
+ */
+export function readNin(value: string, claim: string): { nin: Nin; dateOfBirth: string } | ProviderFailureOutcome {
+  const check = checkNin(value);
+  if (!check.valid) {
+    return {
+      kind: 'error',
+      code: 'invalid_provider_response',
+      detail: `The provider sent a ${claim} that is not a valid national identity number (${check.reason}).`,
+    };
+  }
+  return { nin: { value, issuingCountry: 'NO', type: check.info.kind }, dateOfBirth: check.info.birthDate };
+}
+
+type ProviderFailureOutcome = Extract<ProviderOutcome, { kind: 'error' }>;
