@@ -9,6 +9,7 @@ import { Accounts } from './domain/accounts.ts';
 import { openSealer } from './domain/encryption-keys.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { Journeys } from './domain/journey/journeys.ts';
+import { DecoupledOrders } from './domain/journey/orders.ts';
 import { KeyRing } from './domain/keys.ts';
 import type { ProviderAdapter } from './domain/providers/adapter.ts';
 import { ProviderCatalog } from './domain/providers/catalog.ts';
@@ -47,6 +48,10 @@ export interface BrokerOptions {
   purge?: boolean;
   /** Start the background event jobs, expiry sweeper and webhook delivery (default true; tests call runOnce). */
   events?: boolean;
+  /** Poll decoupled providers' orders (Swedish BankID) in the background (default true). */
+  orders?: boolean;
+  /** How orders are polled: every pollIntervalMs, a process's claim outliving its last poll by leaseMs. */
+  orderPolling?: { pollIntervalMs?: number; leaseMs?: number; tickMs?: number };
   /** Create the development account when the store has none (development only; default false). */
   bootstrap?: boolean;
   /**
@@ -71,6 +76,7 @@ export interface Broker {
   eventJobs: EventJobs;
   providerConfigs: ProviderConfigs;
   journeys: Journeys;
+  orders: DecoupledOrders;
   devCredentials: DevCredentials | undefined;
   /**
    * On the embedded store (a data directory on disk): the admin token made at this start, which the
@@ -83,7 +89,7 @@ export interface Broker {
 }
 
 /** The domain services, wired to one store. */
-async function createServices(config: Config, store: Store, log: Logger, clock: Clock) {
+async function createServices(config: Config, store: Store, log: Logger, clock: Clock, orderPolling: BrokerOptions['orderPolling'] = {}) {
   const urls = urlsFor(config.publicUrl);
   // Stops here (EncryptionKeyMismatch) when the store was sealed with a key that is not configured.
   const sealer = await openSealer(store, resolveEncryptionKeys(config, log));
@@ -105,7 +111,6 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
     eventTtlSeconds: config.events.ttlSeconds,
     presentForClient: (s, identity) => presentForClient(s, { read: true, identity }),
   });
-  presentForClient = sessionPresenter(sessions, urls);
   const policy = { development: config.env === 'development', allowPrivateAddresses: config.events.allowPrivateAddresses };
   const webhooks = new Webhooks({ store, sealer, clock, policy, eventTtlSeconds: config.events.ttlSeconds });
   const delivery = new WebhookDelivery({ store, sealer, clock, log, policy }, { timeoutMs: config.events.webhookTimeoutMs });
@@ -114,15 +119,35 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
   const purger = new Purger(store, clock, log, config.sessionRetentionSeconds);
   const adapterDeps = { timeoutMs: config.providerTimeoutMs, clock };
   const adapters = new Map<string, ProviderAdapter>(PROVIDERS.map((p) => [p.id, p.createAdapter(adapterDeps)]));
+  const catalog = new ProviderCatalog(providerConfigs, adapters, adapterDeps);
+  const orders = new DecoupledOrders({ sessions, catalog, store, log, ...orderPolling });
+  presentForClient = sessionPresenter(sessions, urls, (s) => orders.idpDataOf(s));
   const journeys = new Journeys({
     sessions,
-    catalog: new ProviderCatalog(providerConfigs, adapters, adapterDeps),
+    catalog,
+    orders,
     callbackUrl: urls.providerCallback,
+    pageUrl: urls.authentication,
     log,
     settleTimeoutMs: config.providerTimeoutMs + 5000,
   });
   const throttle = new AuthThrottle(store, clock);
-  return { urls, sealer, keys, accounts, tokens, providerConfigs, sessions, purger, journeys, throttle, webhooks, delivery, eventJobs };
+  return {
+    urls,
+    sealer,
+    keys,
+    accounts,
+    tokens,
+    providerConfigs,
+    sessions,
+    purger,
+    journeys,
+    orders,
+    throttle,
+    webhooks,
+    delivery,
+    eventJobs,
+  };
 }
 
 type Services = Awaited<ReturnType<typeof createServices>>;
@@ -169,7 +194,7 @@ async function createHttp(
   await app.register(healthRoutes, { store });
   await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls, throttle: s.throttle });
   await app.register(oauthMetadataRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
-  await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, accounts: s.accounts, urls: s.urls });
+  await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, accounts: s.accounts, urls: s.urls, orders: s.orders });
   await app.register(webhookRoutes, { webhooks: s.webhooks, tokens: s.tokens, accounts: s.accounts });
   await app.register(methodNotAllowedRoutes);
   const adminTokens = [config.adminToken, localAdminToken].filter((t): t is string => t !== undefined);
@@ -213,7 +238,7 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
       ),
   });
   try {
-    const services = await createServices(config, store, log, clock);
+    const services = await createServices(config, store, log, clock, opts.orderPolling);
     const devCredentials = opts.bootstrap ? await bootstrapDevelopment(config, store, services, opts.devProvider) : undefined;
     const localAdminToken = store.kind === 'pglite' && config.dataDir !== 'memory://' ? newAdminToken() : undefined;
     const app = await createHttp(
@@ -230,8 +255,9 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
     await app.ready();
     const { purger } = services;
     if (opts.purge !== false) purger.start(config.purgeIntervalSeconds);
-    const { eventJobs } = services;
+    const { eventJobs, orders } = services;
     if (opts.events !== false) eventJobs.start(config.events.pollIntervalMs);
+    if (opts.orders !== false) orders.start();
 
     return {
       ...services,
@@ -244,6 +270,7 @@ export async function createBroker(config: Config, opts: BrokerOptions = {}): Pr
       clock,
       async close() {
         purger.stop();
+        await orders.stop();
         await app.close();
         await eventJobs.stop();
         await store.close();

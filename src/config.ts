@@ -95,8 +95,10 @@ const KEYS = {
 
 /** Every registered provider's overrides: IDPORTEN_ISSUER → idportenIssuer, and so on. */
 const OVERRIDE_FIELDS = { ISSUER: 'Issuer', CLIENT_ID: 'ClientId', CLIENT_SECRET: 'ClientSecret', CLIENT_AUTH: 'ClientAuth' } as const;
+/** Only OpenID Connect providers take these; a BankID relying party is configured per account (providers set). */
+const OIDC_PROVIDERS = PROVIDERS.filter((p) => p.configKind === 'oidc');
 const PROVIDER_KEYS: Record<string, string> = Object.fromEntries(
-  PROVIDERS.flatMap((p) => Object.entries(OVERRIDE_FIELDS).map(([env, key]) => [`${p.envPrefix}_${env}`, `${p.id}${key}`])),
+  OIDC_PROVIDERS.flatMap((p) => Object.entries(OVERRIDE_FIELDS).map(([env, key]) => [`${p.envPrefix}_${env}`, `${p.id}${key}`])),
 );
 const ALL_KEYS: Record<string, string> = { ...KEYS, ...PROVIDER_KEYS };
 
@@ -198,7 +200,7 @@ function parseConfig(raw: Raw, problems: string[]): Config {
     problems.push('EIDGATE_OLD_ENCRYPTION_KEYS: needs EIDGATE_ENCRYPTION_KEY (the key that seals from now on)');
   }
   const providerOverrides: Record<string, ProviderOverride> = {};
-  for (const p of PROVIDERS) {
+  for (const p of OIDC_PROVIDERS) {
     const clientAuth = raw[`${p.id}ClientAuth`];
     if (clientAuth !== undefined && !isClientAuthMethod(clientAuth)) {
       problems.push(`${p.envPrefix}_CLIENT_AUTH: "${clientAuth}" must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);

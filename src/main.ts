@@ -35,7 +35,7 @@ if (config.simulator.enabled) {
         client_id: devClient.clientId,
         client_secret: devClient.clientSecret,
         client_name: 'eidgate (development)',
-        redirect_uris: PROVIDERS.filter((p) => p.simulated).map((p) => urls.providerCallback(p.id)),
+        redirect_uris: PROVIDERS.filter((p) => p.simulated && p.configKind === 'oidc').map((p) => urls.providerCallback(p.id)),
         // At the ID-porten profile; at BankID every client may also ask for nnin_altsub.
         scope: 'openid profile',
       },

@@ -95,10 +95,10 @@ describe('sessions API', () => {
       }
     });
 
-    it('refuses the headless flow (no decoupled eID yet) with a clear reason', async () => {
+    it('refuses the headless flow for a provider that cannot serve it, naming flow', async () => {
       const err = assertApiError(await create(validSessionRequest({ flow: 'headless' })), 400, 'invalid_request_parameter');
       assert.equal(err.invalidParams[0].name, 'flow');
-      assert.match(err.invalidParams[0].reason, /not supported/);
+      assert.match(err.invalidParams[0].reason, /idporten does not support the headless flow/);
     });
 
     const invalid: [string, Record<string, unknown>, string][] = [

@@ -20,6 +20,7 @@ export const PATHS = {
   loginAbort: '/login/:id/abort',
   loginWindow: '/login/:id/window',
   loginState: '/login/:id/state',
+  loginBankId: '/login/:id/bankid',
   providerCallback: '/auth/callback/:provider',
   callbackPrefix: '/auth/callback',
   devTry: '/dev/try',
@@ -30,6 +31,8 @@ export const PATHS = {
 export interface Urls {
   /** Where the person starts: Signicat's authenticationUrl, on the session's requestDomain when it has one. */
   authentication(sessionId: string, requestDomain?: string): string;
+  /** Where a backend reads the session (Signicat's statusUrl): the GET of the sessions API. */
+  status(sessionId: string): string;
   /** Where a redirect provider sends the browser back, on the same host the journey runs on. */
   providerCallback(providerId: string, requestDomain?: string): string;
   issuer: string;
@@ -48,6 +51,7 @@ function onHost(publicUrl: string, requestDomain: string | undefined): string {
 export function urlsFor(publicUrl: string): Urls {
   return {
     authentication: (sessionId, requestDomain) => `${onHost(publicUrl, requestDomain)}/login/${sessionId}`,
+    status: (sessionId) => `${publicUrl}${PATHS.sessions}/${sessionId}`,
     providerCallback: (providerId, requestDomain) => `${onHost(publicUrl, requestDomain)}${callbackPath(providerId)}`,
     issuer: `${publicUrl}${PATHS.issuer}`,
     token: `${publicUrl}${PATHS.token}`,

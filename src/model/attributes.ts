@@ -23,13 +23,20 @@ export const NBID_ATTRIBUTES = [
   'nbidUpdatedAt',
 ] as const;
 
-export const ATTRIBUTES = [...PERSON_ATTRIBUTES, ...IDPORTEN_ATTRIBUTES, ...NBID_ATTRIBUTES] as const;
+/**
+ * Swedish BankID's own, under Signicat's names: the IP address BankID saw the person's device at, and the
+ * evidence of the order (the signature XML BankID signed, and its OCSP response), both Base64 as BankID gives them.
+ */
+export const SBID_ATTRIBUTES = ['sbidDeviceIp', 'sbidXmlSignature', 'sbidOcspResponse'] as const;
+
+export const ATTRIBUTES = [...PERSON_ATTRIBUTES, ...IDPORTEN_ATTRIBUTES, ...NBID_ATTRIBUTES, ...SBID_ATTRIBUTES] as const;
 export type AttributeName = (typeof ATTRIBUTES)[number];
 
 export interface Nin {
   value: string;
   issuingCountry: string;
-  type: 'BIRTH' | 'DNUMBER';
+  /** BIRTH and DNUMBER: Norwegian numbers; PERSON: a Swedish personnummer or samordningsnummer (Signicat's sbid). */
+  type: 'BIRTH' | 'DNUMBER' | 'PERSON';
 }
 
 /** What a provider adapter returns about the person; the session keeps only what was requested. */
@@ -51,4 +58,7 @@ export interface IdentityAttributes {
   nbidOriginator?: string;
   nbidAdditionalCertInfo?: string;
   nbidUpdatedAt?: string;
+  sbidDeviceIp?: string;
+  sbidXmlSignature?: string;
+  sbidOcspResponse?: string;
 }

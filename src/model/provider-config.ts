@@ -26,6 +26,27 @@ export interface GenericOidcSettings {
   idTokenAlg: string;
 }
 
+/** BankID's RP API v6 base URLs, by name (https://www.bankid.com/utvecklare/guider). */
+export const BANKID_API_PRESETS = {
+  test: 'https://appapi2.test.bankid.com/rp/v6.0',
+  production: 'https://appapi2.bankid.com/rp/v6.0',
+} as const;
+
+/** Where "Open BankID on this device" leads: BankID's universal link (with the simulator, its test app). */
+export const BANKID_LAUNCH_URL = 'https://app.bankid.com/';
+
+/**
+ * A Swedish BankID relying party (the sbid provider): the RP API's base URL, the CA that issued its server
+ * certificate, and where the person's device opens the app. The RP certificate is a secret (ProviderSecrets).
+ */
+export interface BankIdRpSettings {
+  apiUrl: string;
+  /** PEM: the only CA the RP API's server certificate may chain to (BankID's own, not the system's). */
+  caCertPem: string;
+  /** The autostart link's base: `<launchUrl>?autostarttoken=…&redirect=…`. */
+  launchUrl: string;
+}
+
 /** The part stored in plain text. */
 export interface ProviderClientSettings {
   providerId: string;
@@ -35,18 +56,25 @@ export interface ProviderClientSettings {
   par: boolean;
   /** Present only for an operator's generic OpenID Connect provider. */
   generic?: GenericOidcSettings;
+  /** Present only for Swedish BankID (sbid): `issuer` then holds the RP API's base URL. */
+  bankid?: BankIdRpSettings;
 }
 
 /** The part sealed at rest. */
 export interface ProviderSecrets {
   clientSecret?: string;
   privateKeyJwk?: JWK;
+  /** Swedish BankID: the RP certificate, as PKCS#12 (Base64) with its passphrase, or as PEM certificate and key. */
+  rpPfxBase64?: string;
+  rpPfxPassphrase?: string;
+  rpCertPem?: string;
+  rpKeyPem?: string;
 }
 
 export type ProviderConfig = ProviderClientSettings & ProviderSecrets;
 
 /** What administration shows: never the secrets, only whether they are there. */
-export type PublicProviderConfig = ProviderClientSettings & { hasSecret: boolean; hasPrivateKey: boolean };
+export type PublicProviderConfig = ProviderClientSettings & { hasSecret: boolean; hasPrivateKey: boolean; hasRpCertificate?: boolean };
 
 /** Values from `<PREFIX>_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_CLIENT_AUTH` that override every account's. */
 export interface ProviderOverride {

@@ -191,6 +191,27 @@ const T = {
   },
   devResult: { nb: 'Resultat', nn: 'Resultat', en: 'Result', se: null },
   devAgain: { nb: 'Prøv igjen', nn: 'Prøv igjen', en: 'Try again', se: null },
+  // Swedish BankID's page: the animated QR code, the app on this device, the person's progress.
+  bankidTitle: { nb: 'Logg inn med BankID', nn: 'Logg inn med BankID', en: 'Log in with BankID', se: null },
+  bankidQrLabel: {
+    nb: 'QR-kode for BankID. Den endres hvert sekund.',
+    nn: 'QR-kode for BankID. Han blir endra kvart sekund.',
+    en: 'QR code for BankID. It changes every second.',
+    se: null,
+  },
+  bankidScanHelp: {
+    nb: 'Åpne BankID-appen på mobilen, velg «Skann QR-kode» og hold kameraet mot koden.',
+    nn: 'Opne BankID-appen på mobilen, vel «Skann QR-kode» og hald kameraet mot koden.',
+    en: 'Open the BankID app on your phone, choose "Scan QR code" and point the camera at the code.',
+    se: null,
+  },
+  bankidOpenHere: { nb: 'Åpne BankID på denne enheten', nn: 'Opne BankID på denne eininga', en: 'Open BankID on this device', se: null },
+  bankidContinue: {
+    nb: 'Jeg er ferdig i BankID-appen – fortsett',
+    nn: 'Eg er ferdig i BankID-appen – hald fram',
+    en: 'I am done in the BankID app – continue',
+    se: null,
+  },
 } satisfies Record<string, Record<PageLang, string> & { se: string | null }>;
 
 export type TextKey = keyof typeof T;

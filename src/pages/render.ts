@@ -154,5 +154,8 @@ input, select { font: inherit; padding: 0.5rem; width: 100%; box-sizing: border-
 .error { color: #a4000f; font-weight: 600; }
 .ref { color: #4a4a4a; font-size: 0.9rem; }
 fieldset { border: 1px solid #767676; border-radius: var(--eg-radius, 6px); margin: 1rem 0; }
+.qr-figure { margin: 1rem 0; text-align: center; }
+.qr { display: inline-block; background: #fff; }
+.qr svg { width: 14rem; height: 14rem; display: block; }
 pre { background: #f4f5f7; padding: 1rem; overflow: auto; font-size: 0.85rem; }
 `;

@@ -7,6 +7,7 @@ import { clientQueries } from './clients.ts';
 import { eventQueries, webhookQueries } from './events.ts';
 import { idempotencyQueries } from './idempotency.ts';
 import { migrate } from './migrations.ts';
+import { orderQueries } from './orders.ts';
 import { providerConfigQueries } from './provider-configs.ts';
 import { sealedColumnQueries } from './sealed-columns.ts';
 import { sessionQueries } from './sessions.ts';
@@ -24,6 +25,7 @@ export type {
   SubscriptionPatch,
   WebhookSubscription,
 } from './events.ts';
+export type { OrderRecord } from './orders.ts';
 export type { ProviderConfigRecord } from './provider-configs.ts';
 export { SEALED_COLUMNS, type SealedColumn, type SealedValue } from './sealed-columns.ts';
 export type { SessionPatch, SessionRecord, TransitionGuard } from './sessions.ts';
@@ -42,6 +44,7 @@ function queries(sql: Sql) {
     sealedColumns: sealedColumnQueries(sql),
     events: eventQueries(sql),
     webhooks: webhookQueries(sql),
+    orders: orderQueries(sql),
   };
 }
 
@@ -59,6 +62,7 @@ export class Store {
   readonly sealedColumns: Queries['sealedColumns'];
   readonly events: Queries['events'];
   readonly webhooks: Queries['webhooks'];
+  readonly orders: Queries['orders'];
 
   private constructor(sql: Sql) {
     this.sql = sql;
@@ -73,6 +77,7 @@ export class Store {
     this.sealedColumns = q.sealedColumns;
     this.events = q.events;
     this.webhooks = q.webhooks;
+    this.orders = q.orders;
   }
 
   static async open(opts: SqlOptions): Promise<Store> {

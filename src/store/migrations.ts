@@ -187,6 +187,24 @@ CREATE INDEX events_bus_due ON events (seq) WHERE bus_published_at IS NULL
 ALTER TABLE accounts ADD COLUMN branding jsonb NOT NULL DEFAULT '{}'::jsonb;
 `,
   },
+  {
+    version: 9,
+    name: 'decoupled_orders: provider orders (Swedish BankID) the broker polls, claimed by one process at a time through a lease',
+    sql: `
+CREATE TABLE decoupled_orders (
+  session_id uuid PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+  provider_id text NOT NULL,
+  reference text NOT NULL,
+  hint text,
+  next_poll_at timestamptz NOT NULL,
+  lease_until timestamptz,
+  lease_owner text,
+  polls integer NOT NULL DEFAULT 0,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX decoupled_orders_due ON decoupled_orders (next_poll_at)
+`,
+  },
 ];
 
 import { LOCKS } from './locks.ts';

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { Sealer } from '../../src/crypto.ts';
 import { ManualClock } from '../../src/domain/clock.ts';
 import { ProviderCatalog } from '../../src/domain/providers/catalog.ts';
+import { DecoupledOrders } from '../../src/domain/journey/orders.ts';
 import { Journeys } from '../../src/domain/journey/journeys.ts';
 import { ProviderFailure, type ProviderOutcome, type RedirectAdapter } from '../../src/domain/providers/adapter.ts';
 import { ProviderConfigs } from '../../src/domain/providers/configs.ts';
@@ -75,11 +76,15 @@ describe('journey steps', () => {
       genericProviderIds: async () => [],
       publicHost: 'localhost',
     });
+    const catalog = new ProviderCatalog(configs, new Map([['idporten', adapter]]), { timeoutMs: 1000, clock });
+    const log = pino({ level: 'silent' });
     journeys = new Journeys({
       sessions,
-      catalog: new ProviderCatalog(configs, new Map([['idporten', adapter]]), { timeoutMs: 1000, clock }),
+      catalog,
       callbackUrl: (p) => `https://broker.example/auth/callback/${p}`,
-      log: pino({ level: 'silent' }),
+      pageUrl: (id) => `https://broker.example/login/${id}`,
+      orders: new DecoupledOrders({ sessions, catalog, store, log }),
+      log,
     });
   });
   after(async () => {

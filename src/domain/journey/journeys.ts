@@ -7,10 +7,13 @@ import { type Environment, isFinal, type SessionError } from '../../model/sessio
 import type { SessionRecord } from '../../store/index.ts';
 import type { ProviderErrorCode, ProviderOutcome } from '../providers/adapter.ts';
 import type { ProviderCatalog } from '../providers/catalog.ts';
-import { PROVIDERS } from '../providers/registry.ts';
+import { findProvider, PROVIDERS } from '../providers/registry.ts';
+import { autostartLink } from '../providers/sbid/bankid.ts';
+import type { DecoupledOrders } from './orders.ts';
 import { claimedState, type Outcome, type Sessions, sessionErrorType } from '../sessions/sessions.ts';
 import {
   browserBindingOf,
+  type DecoupledView,
   type JourneyStep,
   loadOpen,
   type ProviderChoice,
@@ -55,6 +58,10 @@ export interface JourneysDeps {
   catalog: ProviderCatalog;
   /** Our callback URL for a redirect provider, on the session's request domain when it has one. */
   callbackUrl: (providerId: string, requestDomain?: string) => string;
+  /** The session's own page (authenticationUrl): where a same-device BankID order comes back to. */
+  pageUrl: (sessionId: string, requestDomain?: string) => string;
+  /** Decoupled eIDs' orders (Swedish BankID): started from the page, polled in the background. */
+  orders: DecoupledOrders;
   log: Logger;
   /** How long a second load of a callback waits for the first one's outcome (the provider's timeout and some). */
   settleTimeoutMs?: number;
@@ -64,10 +71,14 @@ export class Journeys {
   readonly #ctx: StepContext;
   readonly #callbackUrl: JourneysDeps['callbackUrl'];
   readonly #settleTimeoutMs: number;
+  readonly #pageUrl: JourneysDeps['pageUrl'];
+  readonly #orders: DecoupledOrders;
 
   constructor(deps: JourneysDeps) {
     this.#ctx = { sessions: deps.sessions, catalog: deps.catalog, log: deps.log };
     this.#callbackUrl = deps.callbackUrl;
+    this.#pageUrl = deps.pageUrl;
+    this.#orders = deps.orders;
     this.#settleTimeoutMs = deps.settleTimeoutMs ?? 15_000;
   }
 
@@ -75,18 +86,23 @@ export class Journeys {
    * GET authenticationUrl: with one provider go straight to it, with several show the chooser. An embedded
    * session's authenticationUrl is framed: see #frame.
    */
-  async open(sessionId: string, browser: string, opts: { framed?: boolean } = {}): Promise<JourneyStep> {
+  async open(sessionId: string, browser: string, opts: { framed?: boolean; person?: Environment } = {}): Promise<JourneyStep> {
     const found = await this.#ctx.sessions.find(sessionId);
     if (found?.request.flow === 'embedded') return this.#frame(found);
     // Loaded inside a frame, a redirect session would go on to the provider in a frame nobody allowed:
     // stop here (the page says why, and the browser blocks it anyway with frame-ancestors 'none').
     if (found && opts.framed) return { kind: 'not_framable', session: summarize(found) };
+    const ordered = found && (await this.#orderStep(found, browser));
+    if (ordered) return ordered;
     const s = await loadOpen(this.#ctx, sessionId, browser);
     if (!isRecord(s)) return s;
     const providers = await usableProviders(this.#ctx, s);
     const [only] = providers;
     if (!only) return { kind: 'unavailable', session: summarize(s) };
-    if (providers.length === 1) return startAtProvider(this.#ctx, s, browser, only, this.#redirectUri(s, only.id));
+    if (providers.length === 1) {
+      if (only.adapter.kind === 'decoupled') return this.#startOrder(s, browser, only, opts.person, false);
+      return startAtProvider(this.#ctx, s, browser, only, this.#redirectUri(s, only.id));
+    }
     return {
       kind: 'choose',
       session: summarize(s),
@@ -96,11 +112,12 @@ export class Journeys {
   }
 
   /** The chooser's form: start the chosen provider, if the session allows it and the account has it. */
-  async start(sessionId: string, browser: string, providerId: string): Promise<JourneyStep> {
+  async start(sessionId: string, browser: string, providerId: string, person?: Environment): Promise<JourneyStep> {
     const s = await loadOpen(this.#ctx, sessionId, browser);
     if (!isRecord(s)) return s;
     const chosen = (await usableProviders(this.#ctx, s)).find((p) => p.id === providerId);
     if (!chosen) return { kind: 'unavailable', session: summarize(s) };
+    if (chosen.adapter.kind === 'decoupled') return this.#startOrder(s, browser, chosen, person, true);
     return startAtProvider(this.#ctx, s, browser, chosen, this.#redirectUri(s, chosen.id));
   }
 
@@ -134,6 +151,74 @@ export class Journeys {
     return s ? !isFinal(this.#ctx.sessions.statusOf(s)) : null;
   }
 
+  /**
+   * A session of this browser with a decoupled order (Swedish BankID): while the order is open, its page
+   * (QR code, autostart link, the person's progress); once the session has ended, on to its callback,
+   * which is where the page's script and BankID's same-device return both land.
+   */
+  async #orderStep(s: SessionRecord, browser: string): Promise<JourneyStep | undefined> {
+    if (!s.provider || findProvider(s.provider)?.configKind !== 'bankid-rp') return undefined;
+    if (!s.browserBinding || s.browserBinding !== browserBindingOf(browser)) return undefined;
+    const status = this.#ctx.sessions.statusOf(s);
+    if (isFinal(status)) {
+      const url = status === 'EXPIRED' ? undefined : this.#ctx.sessions.callbackFor(s);
+      return url ? { kind: 'redirect', url } : undefined;
+    }
+    const view = await this.orderView(s);
+    return view ? { kind: 'decoupled', session: summarize(s), order: view } : undefined;
+  }
+
+  /** The open order of a session as its page shows it (QR code now, autostart link, hint); undefined for none. */
+  async orderView(s: SessionRecord): Promise<DecoupledView | undefined> {
+    const launch = await this.#orders.launchOf(s);
+    if (!launch) return undefined;
+    const provider = s.provider ? await this.#ctx.catalog.find(s.accountId, s.provider) : null;
+    const launchUrl = provider?.config.bankid?.launchUrl;
+    const page = this.#pageUrl(s.id, s.request.requestDomain);
+    return {
+      qrData: launch.qrData,
+      autostartHref: launchUrl && launch.autoStartToken ? autostartLink(launchUrl, launch.autoStartToken, page) : undefined,
+      hint: launch.hint,
+      statePath: `/login/${s.id}/bankid`,
+    };
+  }
+
+  /** The page's script, every second: the order's state for this browser, or where to go now that it ended. */
+  async orderState(sessionId: string, browser: string | undefined): Promise<{ open: boolean; order?: DecoupledView } | null> {
+    const s = await this.#ctx.sessions.find(sessionId);
+    if (!s || !browser || s.browserBinding !== browserBindingOf(browser)) return null;
+    if (isFinal(this.#ctx.sessions.statusOf(s))) return { open: false };
+    const order = await this.orderView(s);
+    return order ? { open: true, order } : { open: false };
+  }
+
+  /**
+   * Starts a decoupled order for this browser: BankID gets the person's IP address and, for a same-device
+   * start, our page to come back to. From the chooser's POST the browser is sent on to the page (a reload
+   * must not start another order); on a GET the page is shown at once.
+   */
+  async #startOrder(
+    s: SessionRecord,
+    browser: string,
+    chosen: Awaited<ReturnType<typeof usableProviders>>[number],
+    person: Environment | undefined,
+    fromForm: boolean,
+  ): Promise<JourneyStep> {
+    if (!person) return { kind: 'unavailable', session: summarize(s) };
+    const page = this.#pageUrl(s.id, s.request.requestDomain);
+    const r = await this.#orders.begin(s, chosen, {
+      endUserIp: person.ipAddress,
+      environment: person,
+      returnUrl: page,
+      browserBinding: browserBindingOf(browser),
+    });
+    if (r.kind === 'failed') return { kind: 'unavailable', session: summarize(s) };
+    if (r.kind === 'lost') return whereItStands(this.#ctx, s.id, browser);
+    if (fromForm) return { kind: 'redirect', url: page };
+    const view = await this.orderView(r.session);
+    return view ? { kind: 'decoupled', session: summarize(r.session), order: view } : { kind: 'unavailable', session: summarize(s) };
+  }
+
   #redirectUri(s: SessionRecord, providerId: string): string {
     return this.#callbackUrl(providerId, s.request.requestDomain);
   }
@@ -142,6 +227,8 @@ export class Journeys {
   async abort(sessionId: string, browser: string, environment: Environment): Promise<JourneyStep> {
     const s = await loadOpen(this.#ctx, sessionId, browser);
     if (!isRecord(s)) return s;
+    // A BankID order is cancelled at BankID too, while its sealed journey is still there to name it.
+    if (s.provider && findProvider(s.provider)?.configKind === 'bankid-rp') await this.#orders.cancel(s);
     return this.#finish(s, { status: 'ABORT', environment }, browser);
   }
 

@@ -61,7 +61,19 @@ export type JourneyStep =
   /** The outcome could not be recorded (the store failed): said honestly, nothing claimed. */
   | { kind: 'not_finished'; session: SessionSummary }
   /** A redirect session opened inside a frame: not started. */
-  | { kind: 'not_framable'; session: SessionSummary };
+  | { kind: 'not_framable'; session: SessionSummary }
+  /** A decoupled eID's order is open (Swedish BankID): the QR code, the link that opens the app here, the hint. */
+  | { kind: 'decoupled'; session: SessionSummary; order: DecoupledView };
+
+/** What the BankID page shows of an open order: never qrStartSecret, only the QR code's content at this second. */
+export interface DecoupledView {
+  qrData: string | undefined;
+  /** Opens the app on this device (BankID's autostart link; in development the simulator's test app). */
+  autostartHref: string | undefined;
+  hint: string | undefined;
+  /** Where the page's script reads the order's state every second. */
+  statePath: string;
+}
 
 export type UsableProvider = AccountProvider;
 

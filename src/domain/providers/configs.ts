@@ -6,6 +6,8 @@ import { exportJWK, importPKCS8, type JWK } from 'jose';
 import { AAD, type Sealer } from '../../crypto.ts';
 import { errors } from '../../errors/index.ts';
 import {
+  BANKID_API_PRESETS,
+  BANKID_LAUNCH_URL,
   CLIENT_AUTH_METHODS,
   isClientAuthMethod,
   type ProviderConfig,
@@ -32,6 +34,14 @@ export interface ProviderSettingsInput {
   privateKeyFile?: string | undefined;
   clientAuth?: string | undefined;
   par?: string | undefined;
+  /** Swedish BankID (sbid): `test`, `production` or the RP API's URL; the CA, RP certificate and launch base. */
+  bankidApi?: string | undefined;
+  caFile?: string | undefined;
+  pfxFile?: string | undefined;
+  pfxPassphrase?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+  launchUrl?: string | undefined;
 }
 
 /** `eidgate providers add-oidc` options: the client's, and the generic provider's own. */
@@ -127,14 +137,37 @@ function parseSecrets(value: unknown): ProviderSecrets {
   const out: ProviderSecrets = {};
   if (typeof v.clientSecret === 'string') out.clientSecret = v.clientSecret;
   if (typeof v.privateKeyJwk === 'object' && v.privateKeyJwk !== null) out.privateKeyJwk = v.privateKeyJwk as JWK;
+  for (const k of ['rpPfxBase64', 'rpPfxPassphrase', 'rpCertPem', 'rpKeyPem'] as const) if (typeof v[k] === 'string') out[k] = v[k];
   return out;
 }
 
-const toPublic = ({ clientSecret, privateKeyJwk, ...settings }: ProviderConfig): PublicProviderConfig => ({
+const toPublic = ({
+  clientSecret,
+  privateKeyJwk,
+  rpPfxBase64,
+  rpPfxPassphrase: _passphrase,
+  rpCertPem,
+  rpKeyPem: _key,
+  ...settings
+}: ProviderConfig): PublicProviderConfig => ({
   ...settings,
   hasSecret: Boolean(clientSecret),
   hasPrivateKey: Boolean(privateKeyJwk),
+  ...(settings.bankid ? { hasRpCertificate: Boolean(rpPfxBase64 || rpCertPem) } : {}),
 });
+
+/** A Swedish BankID configuration must name its API, its CA and an RP certificate (PKCS#12 or PEM pair). */
+function bankIdProblem(c: ProviderConfig): string | undefined {
+  const b = c.bankid;
+  if (!b) return 'sbid needs its BankID RP API settings (--bankid-api, --ca-file, an RP certificate)';
+  if (!URL.canParse(b.apiUrl) || !b.apiUrl.startsWith('https:')) return `the BankID RP API URL must be https (${b.apiUrl})`;
+  if (!b.caCertPem.includes('-----BEGIN CERTIFICATE-----')) return 'the BankID CA must be a PEM certificate (--ca-file)';
+  if (!URL.canParse(b.launchUrl)) return `the BankID launch URL is not a URL (${b.launchUrl})`;
+  const pfx = Boolean(c.rpPfxBase64);
+  const pem = Boolean(c.rpCertPem && c.rpKeyPem);
+  if (!pfx && !pem) return 'sbid needs an RP certificate: --pfx-file (and --pfx-passphrase), or --cert-file and --key-file';
+  return undefined;
+}
 
 function applyOverride(providerId: string, stored: ProviderConfig | null, o: ProviderOverride | undefined): ProviderConfig | null {
   if (!o) return stored;
@@ -172,6 +205,20 @@ export class ProviderConfigs {
       const problem = genericIdProblem(c.providerId, PROVIDER_IDS);
       if (problem) throw errors.badRequest(problem);
     } else requireProvider(c.providerId);
+    const rpSecrets = { rpPfxBase64: c.rpPfxBase64, rpPfxPassphrase: c.rpPfxPassphrase, rpCertPem: c.rpCertPem, rpKeyPem: c.rpKeyPem };
+    if (findProvider(c.providerId)?.configKind === 'bankid-rp') {
+      const problem = bankIdProblem(c);
+      if (problem) throw errors.badRequest(problem);
+      const { clientSecret: _s, privateKeyJwk: _k, rpPfxBase64: _p, rpPfxPassphrase: _pp, rpCertPem: _c, rpKeyPem: _rk, ...plain } = c;
+      this.#stored.delete(cacheKey(accountId, c.providerId));
+      await this.#store.providerConfigs.upsert({
+        accountId,
+        providerId: c.providerId,
+        settings: plain,
+        secretEnc: this.#sealer.sealJson(rpSecrets, AAD.provider(accountId, c.providerId)),
+      });
+      return;
+    }
     if (!isClientAuthMethod(c.clientAuth)) throw errors.badRequest(`client auth must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
     if (c.clientAuth === 'private_key_jwt' && !c.privateKeyJwk) throw errors.badRequest('private_key_jwt needs a private key');
     if (c.clientAuth !== 'private_key_jwt' && !c.clientSecret) throw errors.badRequest(`${c.clientAuth} needs a client secret`);
@@ -212,6 +259,7 @@ export class ProviderConfigs {
     // A registry id names the built-in provider only; any other id only an account's generic one.
     if (!findProvider(providerId)) return stored?.generic ? stored : null;
     if (stored?.generic) return null;
+    if (findProvider(providerId)?.configKind === 'bankid-rp') return stored?.bankid ? stored : null;
     return applyOverride(providerId, stored, this.#overrides[providerId]);
   }
 
@@ -275,10 +323,46 @@ export class ProviderConfigs {
   /** `eidgate providers set`: merges the given options into the stored configuration of any registered provider. */
   async setFromCli(accountId: string, providerId: string, o: ProviderSettingsInput): Promise<PublicProviderConfig> {
     requireProvider(providerId);
+    if (findProvider(providerId)?.configKind === 'bankid-rp') {
+      const next = bankIdMerged(providerId, o, await this.#load(accountId, providerId));
+      await this.save(accountId, next);
+      return toPublic(next);
+    }
     const next = await this.#merged(providerId, o, await this.#load(accountId, providerId));
     await this.save(accountId, next);
     return toPublic(next);
   }
+}
+
+/** `providers set ACCOUNT sbid`: the BankID options over the stored configuration (what is not given is kept). */
+function bankIdMerged(providerId: string, o: ProviderSettingsInput, current: ProviderConfig | null): ProviderConfig {
+  const api = o.bankidApi ?? current?.bankid?.apiUrl;
+  if (!api) throw errors.badRequest('--bankid-api is required: test, production or the RP API URL');
+  const apiUrl = (BANKID_API_PRESETS[api as keyof typeof BANKID_API_PRESETS] ?? api).replace(/\/+$/, '');
+  const caCertPem = o.caFile !== undefined ? readFileSync(o.caFile, 'utf8') : current?.bankid?.caCertPem;
+  if (!caCertPem) throw errors.badRequest("--ca-file is required: BankID's CA certificate (PEM) for the RP API");
+  const pem = o.certFile !== undefined || o.keyFile !== undefined;
+  const pfx = o.pfxFile !== undefined;
+  if (pem && pfx) throw errors.badRequest('give --pfx-file or --cert-file and --key-file, not both');
+  const secrets = pfx
+    ? { rpPfxBase64: readFileSync(o.pfxFile ?? '').toString('base64'), rpPfxPassphrase: o.pfxPassphrase ?? '' }
+    : pem
+      ? { rpCertPem: readFileSync(o.certFile ?? '', 'utf8'), rpKeyPem: readFileSync(o.keyFile ?? '', 'utf8') }
+      : {
+          rpPfxBase64: current?.rpPfxBase64,
+          rpPfxPassphrase: o.pfxPassphrase ?? current?.rpPfxPassphrase,
+          rpCertPem: current?.rpCertPem,
+          rpKeyPem: current?.rpKeyPem,
+        };
+  return {
+    providerId,
+    issuer: apiUrl,
+    clientId: '',
+    clientAuth: 'client_secret_basic',
+    par: false,
+    bankid: { apiUrl, caCertPem, launchUrl: o.launchUrl ?? current?.bankid?.launchUrl ?? BANKID_LAUNCH_URL },
+    ...secrets,
+  };
 }
 
 /** A PKCS#8 PEM file or a JWK (JSON) file. */

@@ -2,7 +2,7 @@
 // enum and attribute list, the chooser's labels, the CLI (`providers set`), the per-provider environment
 // overrides, redirect URIs, the development account's configuration and the OpenAPI document all read it.
 // Adding a provider means one entry here plus its adapter and its tests.
-import { type AttributeName, IDPORTEN_ATTRIBUTES, NBID_ATTRIBUTES, PERSON_ATTRIBUTES } from '../../model/attributes.ts';
+import { type AttributeName, IDPORTEN_ATTRIBUTES, NBID_ATTRIBUTES, PERSON_ATTRIBUTES, SBID_ATTRIBUTES } from '../../model/attributes.ts';
 import type { PageLang } from '../../model/languages.ts';
 import type { Flow } from '../../model/session.ts';
 import type { PrefilledField } from '../../model/session-request.ts';
@@ -11,6 +11,7 @@ import type { ProviderAdapter } from './adapter.ts';
 import { NBID_IDPS, NBID_PROFILE } from './nbid/profile.ts';
 import { OidcEidAdapter } from './oidc-eid/adapter.ts';
 import { ID_PORTEN_PROFILE } from './oidc-eid/claims.ts';
+import { SbidAdapter } from './sbid/adapter.ts';
 
 export interface AdapterDeps {
   timeoutMs: number;
@@ -18,7 +19,7 @@ export interface AdapterDeps {
 }
 
 /** The simulator profiles a provider can be simulated by (the names src/simulator uses; no import of it). */
-export type SimulatedAs = 'idporten' | 'bankid';
+export type SimulatedAs = 'idporten' | 'bankid' | 'sbid';
 
 export interface ProviderDefinition {
   readonly id: string;
@@ -30,8 +31,11 @@ export interface ProviderDefinition {
   readonly taglines?: Readonly<Record<PageLang, string>>;
   /** One line for the API reference. */
   readonly description: string;
-  /** What the operator configures: an OpenID Connect client (issuer, client id, secret or key, PAR). */
-  readonly configKind: 'oidc';
+  /**
+   * What the operator configures: an OpenID Connect client (issuer, client id, secret or key, PAR), or a
+   * BankID relying party (the RP API's URL, BankID's CA, the RP certificate; Swedish BankID).
+   */
+  readonly configKind: 'oidc' | 'bankid-rp';
   /**
    * The flows this provider can serve (Signicat's `flow`). In the embedded flow eidgate's own pages are
    * framed; a provider whose login page must not be framed (ID-porten) opens in a window of its own.
@@ -47,7 +51,8 @@ export interface ProviderDefinition {
   readonly envPrefix: string;
   /**
    * The built-in simulator's profile this provider is configured against for the development account
-   * (`idporten`: the ID-porten simulator; `bankid`: its BankID Norge profile); undefined for none.
+   * (`idporten`: the ID-porten simulator; `bankid`: its BankID Norge profile; `sbid`: the Swedish BankID
+   * simulator's RP API); undefined for none.
    */
   readonly simulated: SimulatedAs | undefined;
   createAdapter(deps: AdapterDeps): ProviderAdapter;
@@ -126,6 +131,35 @@ export const PROVIDERS = [
     envPrefix: 'NBID',
     simulated: 'bankid',
     createAdapter: (deps) => new OidcEidAdapter(deps, NBID_PROFILE),
+  },
+  {
+    id: 'sbid',
+    labels: { nb: 'BankID (svensk)', nn: 'BankID (svensk)', en: 'BankID (Swedish)' },
+    mark: 'BankID SE',
+    taglines: {
+      nb: 'Med BankID-appen på mobil eller datamaskin.',
+      nn: 'Med BankID-appen på mobil eller datamaskin.',
+      en: 'With the BankID app on your phone or computer.',
+    },
+    description:
+      "Swedish BankID on BankID's RP API v6 (mutual TLS): an animated QR code for another device, or the app opened on this one. The only provider of the headless flow.",
+    configKind: 'bankid-rp',
+    flows: ['redirect', 'headless'],
+    additionalParameters: {
+      sbid_flow: {
+        description:
+          'Headless: QR (the service shows the QR code from idpData.qrData, refreshed every second) or APP_LAUNCH (it opens the app with idpData.autoStartToken).',
+        values: ['QR', 'APP_LAUNCH'],
+      },
+      sbid_end_user_ip: {
+        description: "Headless: the person's IP address as the service saw it (BankID's endUserIp); required for the headless flow.",
+      },
+    },
+    prefill: [],
+    attributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', ...SBID_ATTRIBUTES],
+    envPrefix: 'SBID',
+    simulated: 'sbid',
+    createAdapter: (deps) => new SbidAdapter(deps),
   },
 ] as const satisfies readonly ProviderDefinition[];
 

@@ -38,6 +38,7 @@ import {
   checkCallbackUrls,
   checkEmbeddedParents,
   checkFlow,
+  checkHeadless,
   checkPrefilledInput,
   checkProviders,
   checkRequestDomain,
@@ -156,6 +157,7 @@ export class Sessions {
     if (!account) throw errors.forbidden('The account of this access token does not exist.');
     const bad: InvalidParam[] = [];
     const flowServed = checkFlow(request, bad);
+    checkHeadless(request, bad);
     const callbackUrls = checkCallbackUrls(request, account.callbackDomains, bad);
     const returnUrl = checkReturnUrl(request, account.callbackDomains, bad);
     const embeddedParentDomains = checkEmbeddedParents(request, bad);
@@ -366,6 +368,36 @@ export class Sessions {
         journeyEnc: this.#sealer.sealJson(patch.journey, AAD.journey(id)),
       },
     );
+  }
+
+  /**
+   * Binds an open session to a decoupled provider's order (Swedish BankID) and queues the order for polling,
+   * in one transaction: the sealed journey (order secrets, QR secret, where the person came from) on the
+   * session, and a row the pollers claim. The redirect flow is WAITING_FOR_USER from here, bound to the
+   * browser; headless stays CREATED until the person has the order open in the app.
+   */
+  startOrder(
+    id: string,
+    o: { provider: string; reference: string; journey: unknown; browserBinding?: string; waiting: boolean; firstPollMs: number },
+  ): Promise<SessionRecord | null> {
+    return this.#store.transaction(async (tx) => {
+      const patch: SessionPatch = { provider: o.provider, journeyEnc: this.#sealer.sealJson(o.journey, AAD.journey(id)) };
+      if (o.waiting) patch.status = 'WAITING_FOR_USER';
+      if (o.browserBinding) patch.browserBinding = o.browserBinding;
+      const guard: TransitionGuard = { from: ['CREATED', 'WAITING_FOR_USER'], notExpiredAt: this.#clock.now() };
+      if (o.browserBinding) guard.browserBinding = o.browserBinding;
+      const bound = await tx.sessions.transition(id, guard, patch);
+      if (!bound) return null;
+      // A second start on the same session (a reload after the app failed) replaces the earlier order.
+      await tx.orders.delete(id);
+      await tx.orders.insert({ sessionId: id, providerId: o.provider, reference: o.reference, firstPollMs: o.firstPollMs });
+      return bound;
+    });
+  }
+
+  /** The person has the order open in the app: CREATED → WAITING_FOR_USER (no event; only final statuses have one). */
+  markWaiting(id: string): Promise<SessionRecord | null> {
+    return this.#store.sessions.transition(id, { from: ['CREATED'], notExpiredAt: this.#clock.now() }, { status: 'WAITING_FOR_USER' });
   }
 
   /**

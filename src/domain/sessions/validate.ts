@@ -1,6 +1,7 @@
 // The checks on a session request that a JSON schema cannot express: callback hosts and schemes, whether
 // the account can serve the flow with the providers it names, provider parameters, prefilled hints,
 // embedding parents, themes and request domains. Each failure names its field.
+import { isIP } from 'node:net';
 import type { InvalidParam } from '../../errors/index.ts';
 import type { Account } from '../../store/index.ts';
 import type { CallbackUrls, SessionRequest } from '../../model/session.ts';
@@ -157,6 +158,7 @@ export async function checkProviders(request: SessionRequest, account: AccountPr
     return;
   }
   const problems: string[] = [];
+  const flowProblems: string[] = [];
   for (const [i, id] of named.entries()) {
     const provider = findProvider(id);
     if (!provider) {
@@ -167,17 +169,42 @@ export async function checkProviders(request: SessionRequest, account: AccountPr
         name: `allowedProviders[${i}]`,
         reason: `${id} is not a provider of eidgate or of this account: must be one of ${known.join(', ')}`,
       });
-    } else if (!servesFlow(provider, request)) problems.push(`${id} does not support the ${request.flow} flow`);
-    else if (!(await account.isConfigured(id))) problems.push(`${id} is not configured for this account`);
+    } else if (!servesFlow(provider, request)) {
+      // Headless is a property of the eID (it must not need the browser): the request's flow is what is wrong.
+      if (request.flow === 'headless') flowProblems.push(`${id} does not support the headless flow`);
+      else problems.push(`${id} does not support the ${request.flow} flow`);
+    } else if (!(await account.isConfigured(id))) problems.push(`${id} is not configured for this account`);
+  }
+  if (flowProblems.length > 0) {
+    const able = PROVIDERS.filter((p) => servesFlow(p, request)).map((p) => p.id);
+    bad.push({ name: 'flow', reason: `${flowProblems.join('; ')} (headless: ${able.join(', ')})` });
   }
   if (problems.length > 0) bad.push({ name: 'allowedProviders', reason: problems.join('; ') });
 }
 
 const servesFlow = (p: ProviderDefinition, request: SessionRequest) => (p.flows as readonly string[]).includes(request.flow);
 
-/** The flows eidgate serves today: headless waits for a decoupled eID (Swedish BankID). */
-export function checkFlow(request: SessionRequest, bad: InvalidParam[]): boolean {
-  if (request.flow === 'redirect' || request.flow === 'embedded') return true;
-  bad.push({ name: 'flow', reason: `${request.flow} is not supported by eidgate yet; use redirect or embedded` });
-  return false;
+/** Every flow is served; which providers serve it is checkProviders'. */
+export function checkFlow(request: SessionRequest, _bad: InvalidParam[]): boolean {
+  return (['redirect', 'embedded', 'headless'] as const).includes(request.flow);
+}
+
+/**
+ * The headless flow starts the provider's order at create: one provider, named (Signicat's headless requests
+ * name theirs), and for Swedish BankID the person's IP address (sbid_end_user_ip), which only the service saw.
+ */
+export function checkHeadless(request: SessionRequest, bad: InvalidParam[]): void {
+  if (request.flow !== 'headless') return;
+  if (request.allowedProviders?.length !== 1) {
+    bad.push({ name: 'allowedProviders', reason: 'the headless flow needs exactly one provider (e.g. ["sbid"])' });
+    return;
+  }
+  if (request.allowedProviders[0] === 'sbid') {
+    const ip = request.additionalParameters?.sbid_end_user_ip;
+    if (ip === undefined) {
+      bad.push({ name: 'additionalParameters.sbid_end_user_ip', reason: "is required for the headless flow: the person's IP address" });
+    } else if (!isIP(ip)) {
+      bad.push({ name: 'additionalParameters.sbid_end_user_ip', reason: 'must be an IPv4 or IPv6 address' });
+    }
+  }
 }

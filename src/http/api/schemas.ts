@@ -68,7 +68,7 @@ export const sessionResponseSchema = Type.Object(
             Type.Object({
               value: optionalString,
               issuingCountry: optionalString,
-              type: Type.Optional(stringEnum(['BIRTH', 'DNUMBER'] as const)),
+              type: Type.Optional(stringEnum(['BIRTH', 'DNUMBER', 'PERSON'] as const)),
             }),
           ),
           idportenIdp: optionalString,
@@ -84,6 +84,11 @@ export const sessionResponseSchema = Type.Object(
             Type.String({ description: 'nbid: the certificate details, a JSON document as a string.' }),
           ),
           nbidUpdatedAt: optionalString,
+          sbidDeviceIp: Type.Optional(Type.String({ description: "sbid: the IP address BankID saw the person's device at." })),
+          sbidXmlSignature: Type.Optional(Type.String({ description: 'sbid: the signature XML of the order, Base64 (evidence).' })),
+          sbidOcspResponse: Type.Optional(
+            Type.String({ description: "sbid: the OCSP response on the person's certificate, Base64 (evidence)." }),
+          ),
         },
         {
           description: `The person, with only the requested attributes (and \`id\`, a pseudonym stable per account, provider and person). Provider-specific attributes are flat members. Per provider:\n- ${subjectList}`,
@@ -106,6 +111,15 @@ export const sessionResponseSchema = Type.Object(
     requestDomain: optionalString,
     sessionNonce: Type.Optional(Type.String({ description: 'GET only: the nonce the embedded flow adds to returnUrl.' })),
     transactionId: Type.Optional(Type.String({ description: 'GET only: the transaction id of the session at eidgate.' })),
+    statusUrl: Type.Optional(
+      Type.String({ description: "Headless: the URL that gives the session's status (this API's GET); poll it every few seconds." }),
+    ),
+    idpData: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        description:
+          "Headless, while the session is open: what the service's own UI needs to start the eID. Swedish BankID: `autoStartToken` (open the app on this device: `https://app.bankid.com/?autostarttoken=…&redirect=…`) and `qrData`, the animated QR code's content now (`bankid.<qrStartToken>.<seconds>.<code>`): read the session again every second and draw the new code. The QR secret never leaves eidgate.",
+      }),
+    ),
     sessionLifetime: Type.Integer(),
     expiresAt: Type.String({ format: 'date-time' }),
   },

@@ -19,13 +19,19 @@ export const isoWithOffset = (d: Date): string => d.toISOString().replace('Z', '
  * client). GET answers (`read`) also carry sessionNonce and transactionId, as Signicat's SessionData does.
  */
 export const sessionPresenter =
-  (sessions: Sessions, urls: Urls) =>
+  (sessions: Sessions, urls: Urls, idpDataOf?: (s: SessionRecord) => Record<string, string> | undefined) =>
   (s: SessionRecord, opts: { read?: boolean; identity?: SealedIdentity } = {}): SessionView => {
     const view = presentSession(s, {
       status: sessions.statusOf(s),
       authenticationUrl: urls.authentication(s.id, s.request.requestDomain),
       identity: opts.identity ?? sessions.openIdentity(s),
     });
+    if (s.request.flow === 'headless') {
+      // Headless: what the service's own UI needs (the QR code's content is fresh on every read), and where to poll.
+      view.statusUrl = urls.status(s.id);
+      const idpData = idpDataOf?.(s);
+      if (idpData) view.idpData = idpData;
+    }
     if (opts.read) {
       view.sessionNonce = sessions.nonceOf(s);
       view.transactionId = sessions.transactionIdOf(s);

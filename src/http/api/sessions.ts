@@ -2,6 +2,7 @@
 // present the session. Errors in this plugin are Signicat's error object.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../domain/accounts.ts';
+import type { DecoupledOrders } from '../../domain/journey/orders.ts';
 import type { Sessions } from '../../domain/sessions/sessions.ts';
 import type { AccessTokens } from '../../domain/tokens.ts';
 import { errors } from '../../errors/index.ts';
@@ -25,7 +26,7 @@ type AccountQuery = { 'signicat-accountId'?: string };
 
 export async function sessionRoutes(
   app: FastifyInstance,
-  deps: { sessions: Sessions; tokens: AccessTokens; accounts: Accounts; urls: Urls },
+  deps: { sessions: Sessions; tokens: AccessTokens; accounts: Accounts; urls: Urls; orders: DecoupledOrders },
 ): Promise<void> {
   useApiErrors(app);
   decorateAuth(app);
@@ -44,7 +45,7 @@ export async function sessionRoutes(
 
   const accountOf = (request: FastifyRequest<{ Querystring: AccountQuery }>) =>
     deps.sessions.resolveAccount(authOf(request).accountId, request.query['signicat-accountId']);
-  const present = sessionPresenter(deps.sessions, deps.urls);
+  const present = sessionPresenter(deps.sessions, deps.urls, (s) => deps.orders.idpDataOf(s));
   /**
    * The session as the client reads it: JSON, or for a session created with encryptionPublicKey a compact
    * JWE to that key (application/jose); a finished one answers the JWE sealed when it finished.
@@ -68,7 +69,11 @@ export async function sessionRoutes(
       },
     },
     async (request, reply) => {
-      const { session, replayed } = await deps.sessions.create(accountOf(request), request.body, request.headers['idempotency-key']);
+      const created = await deps.sessions.create(accountOf(request), request.body, request.headers['idempotency-key']);
+      const { replayed } = created;
+      // Headless: the provider's order starts now, so the answer carries what the service's UI needs (idpData).
+      const session =
+        created.session.request.flow === 'headless' && !replayed ? await deps.orders.beginHeadless(created.session) : created.session;
       request.log.info({ sessionId: session.id, replayed }, 'session created');
       return answer(reply, session);
     },
@@ -96,6 +101,8 @@ export async function sessionRoutes(
     },
     async (request, reply) => {
       const session = await deps.sessions.cancel(accountOf(request), request.params.id);
+      // A decoupled provider's order ends with the session (BankID /cancel), not minutes later at its own expiry.
+      await deps.orders.cancel(session);
       request.log.info({ sessionId: session.id }, 'session cancelled');
       return answer(reply, session);
     },

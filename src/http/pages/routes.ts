@@ -27,6 +27,7 @@ import {
   windowDonePage,
 } from '../../pages/journey.ts';
 import { type PageFrame, renderErrorPage, STYLESHEET, STYLESHEET_PATH } from '../../pages/render.ts';
+import { BANKID_SCRIPT, BANKID_SCRIPT_PATH, bankIdPage, progressText, qrSvg } from '../../pages/bankid.ts';
 import { usePageErrors } from '../errors.ts';
 import { PATHS, type Urls } from '../paths.ts';
 import { devRoutes } from './dev-routes.ts';
@@ -89,6 +90,10 @@ async function respond(
     case 'choose': {
       const html = chooserPage({ frame: lang, sessionId: step.session.id, providers: step.providers });
       return sendPage(reply, 200, html, { ...framing, formTargets: [...step.formTargets, ...step.session.callbackOrigins] });
+    }
+    case 'decoupled': {
+      const html = await bankIdPage(lang, { sessionId: step.session.id, sessionLanguage: step.session.language, order: step.order });
+      return sendPage(reply, 200, html, { ...framing, script: true, formTargets: step.session.callbackOrigins });
     }
     case 'frame':
       return sendPage(reply, 200, framePage({ frame: lang, sessionId: step.session.id, providers: step.providers }), {
@@ -183,8 +188,28 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
     const browser = ensureBrowser(request, reply);
     // Sec-Fetch-Dest says where the browser will show the answer; only embedded sessions may be framed.
     const framed = request.headers['sec-fetch-dest'] === 'iframe' || request.headers['sec-fetch-dest'] === 'frame';
-    return respondWith(await deps.journeys.open(request.params.id, browser, { framed }), request, reply);
+    return respondWith(await deps.journeys.open(request.params.id, browser, { framed, person: environment(request) }), request, reply);
   });
+
+  app.get(BANKID_SCRIPT_PATH, { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(BANKID_SCRIPT),
+  );
+
+  // Swedish BankID's page reads this every second: the QR code now, the person's progress, or where to go.
+  // Only the browser the order is bound to gets the QR code: anyone else scanning it would log in here.
+  app.get<{ Params: { id: string }; Querystring: { lang?: string } }>(
+    PATHS.loginBankId,
+    { schema: { hide: true, params: idParams } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const state = await deps.journeys.orderState(request.params.id, browserOf(request));
+      if (!state) return reply.status(404).send({ open: false, next: `/login/${encodeURIComponent(request.params.id)}` });
+      if (!state.open || !state.order) return { open: false, next: `/login/${encodeURIComponent(request.params.id)}` };
+      const mlang = request.query.lang === 'sv' || request.query.lang === 'nb' ? request.query.lang : 'en';
+      const { qrData, hint } = state.order;
+      return { open: true, qrData, svg: qrData ? await qrSvg(qrData) : undefined, message: progressText(hint, mlang) };
+    },
+  );
 
   app.get(FRAME_SCRIPT_PATH, { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(FRAME_SCRIPT),
@@ -222,7 +247,7 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
       const browser = browserOf(request);
       const provider = typeof request.body?.provider === 'string' ? request.body.provider : '';
       if (!browser) return respondWith({ kind: 'not_found' }, request, reply);
-      return respondWith(await deps.journeys.start(request.params.id, browser, provider), request, reply);
+      return respondWith(await deps.journeys.start(request.params.id, browser, provider, environment(request)), request, reply);
     },
   );
 
