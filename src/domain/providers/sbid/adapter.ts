@@ -2,7 +2,8 @@
 // it (/collect) until the person has acted in the BankID app, and can cancel it (/cancel). The connection
 // trusts only the CA the account configured (BankID's own), never the system's, and presents the RP
 // certificate; a server certificate from any other issuer fails the TLS handshake.
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
+import { checkServerIdentity, type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { IdentityAttributes } from '../../../model/attributes.ts';
 import type { Loa } from '../../../model/session.ts';
@@ -23,6 +24,29 @@ export interface SbidJourney {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/**
+ * The server's chain must lead to the configured CA, checked by signature. `ca` alone is not enough: Node
+ * also trusts every CA certificate inside a PKCS#12 file, and an RP certificate file may carry a chain.
+ */
+function pinnedTo(caPem: string): (host: string, cert: PeerCertificate) => Error | undefined {
+  const cas = (caPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((p) => new X509Certificate(p));
+  return (host, cert) => {
+    const wrongHost = checkServerIdentity(host, cert);
+    if (wrongHost) return wrongHost;
+    const seen = new Set<string>();
+    for (
+      let c: DetailedPeerCertificate | undefined = cert as DetailedPeerCertificate;
+      c?.raw && !seen.has(c.fingerprint256);
+      c = c.issuerCertificate
+    ) {
+      seen.add(c.fingerprint256);
+      const x = new X509Certificate(c.raw);
+      if (cas.some((ca) => ca.fingerprint256 === x.fingerprint256 || (x.checkIssued(ca) && x.verify(ca.publicKey)))) return undefined;
+    }
+    return new Error('the BankID RP API server certificate is not issued by the configured CA');
+  };
+}
 
 /** The level Swedish BankID gives: eIDAS substantial (tillitsnivå 3). */
 const SBID_LOA: Loa = 'substantial';
@@ -55,7 +79,10 @@ export class SbidAdapter implements DecoupledAdapter<SbidJourney> {
       const identity = config.rpPfxBase64
         ? { pfx: Buffer.from(config.rpPfxBase64, 'base64'), passphrase: config.rpPfxPassphrase ?? '' }
         : { cert: config.rpCertPem, key: config.rpKeyPem };
-      agent = new Agent({ connect: { ca: b.caCertPem, ...identity, rejectUnauthorized: true }, keepAliveTimeout: 30_000 });
+      agent = new Agent({
+        connect: { ca: b.caCertPem, ...identity, rejectUnauthorized: true, checkServerIdentity: pinnedTo(b.caCertPem) },
+        keepAliveTimeout: 30_000,
+      });
       this.#agents.set(key, agent);
     }
     return agent;
