@@ -47,7 +47,7 @@ export async function bankIdPage(
   return layout(
     f,
     t(lang, 'bankidTitle'),
-    `<div data-bankid="${esc(order.statePath)}" data-lang="${mlang}">
+    `<div data-bankid="${esc(order.statePath)}" data-lang="${mlang}" data-next="${order.msToNextCode ?? 1000}">
 <p role="status" aria-live="polite" id="bankid-status" lang="${mlang}">${esc(progressText(order.hint, mlang))}</p>
 ${qr}
 ${open}
@@ -76,16 +76,17 @@ export const BANKID_SCRIPT = `'use strict';
       .then(function (s) {
         if (!s) return setTimeout(tick, 2000);
         if (!s.open) { location.href = s.next; return; }
+        var wait = typeof s.next === 'number' ? s.next + 30 : 1000;
         if (qr && s.qrData && s.svg) {
           var svg = parser.parseFromString(s.svg, 'image/svg+xml').documentElement;
           qr.replaceChildren(document.importNode(svg, true));
           qr.setAttribute('data-qr', s.qrData);
         }
         if (status && s.message && status.textContent !== s.message) status.textContent = s.message;
-        setTimeout(tick, 1000);
+        setTimeout(tick, wait);
       })
       .catch(function () { setTimeout(tick, 3000); });
   }
-  setTimeout(tick, 1000);
+  setTimeout(tick, Number(root.getAttribute('data-next')) + 30 || 1000);
 })();
 `;

@@ -180,6 +180,7 @@ export class Journeys {
       autostartHref: launchUrl && launch.autoStartToken ? autostartLink(launchUrl, launch.autoStartToken, page) : undefined,
       hint: launch.hint,
       statePath: `/login/${s.id}/bankid`,
+      msToNextCode: launch.msToNextCode,
     };
   }
 

@@ -45,6 +45,8 @@ export interface LaunchNow {
   qrData: string | undefined;
   hint: string | undefined;
   sameDevice: boolean;
+  /** Milliseconds until the QR code's next second begins: when to draw the next code. */
+  msToNextCode: number | undefined;
 }
 
 export type StartResult = { kind: 'started'; session: SessionRecord } | { kind: 'failed'; failure: ProviderFailure } | { kind: 'lost' };
@@ -125,6 +127,7 @@ export class DecoupledOrders {
       qrData: sealed.launch.qr && qrPayload(sealed.launch.qr, at),
       hint: order.hint ?? undefined,
       sameDevice: sealed.sameDevice,
+      msToNextCode: sealed.launch.qr && 1000 - ((at.getTime() - Date.parse(sealed.launch.qr.startedAt)) % 1000),
     };
   }
 

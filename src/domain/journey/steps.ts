@@ -73,6 +73,8 @@ export interface DecoupledView {
   hint: string | undefined;
   /** Where the page's script reads the order's state every second. */
   statePath: string;
+  /** When the QR code changes next (ms): the script reads again just after, so the code shown is never late. */
+  msToNextCode: number | undefined;
 }
 
 export type UsableProvider = AccountProvider;

@@ -206,8 +206,9 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
       if (!state) return reply.status(404).send({ open: false, next: `/login/${encodeURIComponent(request.params.id)}` });
       if (!state.open || !state.order) return { open: false, next: `/login/${encodeURIComponent(request.params.id)}` };
       const mlang = request.query.lang === 'sv' || request.query.lang === 'nb' ? request.query.lang : 'en';
-      const { qrData, hint } = state.order;
-      return { open: true, qrData, svg: qrData ? await qrSvg(qrData) : undefined, message: progressText(hint, mlang) };
+      const { qrData, hint, msToNextCode } = state.order;
+      const svg = qrData ? await qrSvg(qrData) : undefined;
+      return { open: true, qrData, svg, message: progressText(hint, mlang), next: msToNextCode };
     },
   );
 
