@@ -58,7 +58,13 @@ export interface BrokerOptions {
    * The built-in simulator for the development account: its issuer per profile (ID-porten, BankID Norge)
    * and the client registered at it. Each provider is configured against the profile the registry names.
    */
-  devProvider?: { issuers: Partial<Record<SimulatedAs, string>>; clientId: string; clientSecret: string };
+  devProvider?: {
+    issuers: Partial<Record<Exclude<SimulatedAs, 'sbid'>, string>>;
+    clientId: string;
+    clientSecret: string;
+    /** The Swedish BankID simulator: its RP API, its CA and an RP certificate it accepts, its test app. */
+    sbid?: { rpApiUrl: string; caCertPem: string; rpCertPem: string; rpKeyPem: string; appUrl: string };
+  };
 }
 
 export interface Broker {
@@ -160,6 +166,21 @@ async function bootstrapDevelopment(config: Config, store: Store, s: Services, d
   }
   if (devCredentials && devProvider) {
     for (const p of PROVIDERS) {
+      if (p.simulated === 'sbid') {
+        const sim = devProvider.sbid;
+        if (!sim) continue;
+        await s.providerConfigs.save(devCredentials.accountId, {
+          providerId: p.id,
+          issuer: sim.rpApiUrl,
+          clientId: '',
+          clientAuth: 'client_secret_basic',
+          par: false,
+          bankid: { apiUrl: sim.rpApiUrl, caCertPem: sim.caCertPem, launchUrl: `${sim.appUrl}/app` },
+          rpCertPem: sim.rpCertPem,
+          rpKeyPem: sim.rpKeyPem,
+        });
+        continue;
+      }
       const issuer = p.simulated && devProvider.issuers[p.simulated];
       if (!issuer) continue;
       await s.providerConfigs.save(devCredentials.accountId, {

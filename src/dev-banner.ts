@@ -10,7 +10,7 @@ import type { Urls } from './http/paths.ts';
 
 export const CREDENTIALS_FILE = 'development-credentials.txt';
 
-export function developmentBanner(creds: DevCredentials, publicUrl: string, urls: Urls): string {
+export function developmentBanner(creds: DevCredentials, publicUrl: string, urls: Urls, sbid?: { appUrl: string }): string {
   return `${[
     '',
     '  eidgate development account',
@@ -20,6 +20,14 @@ export function developmentBanner(creds: DevCredentials, publicUrl: string, urls
     `    token:         curl -s -u '${creds.clientId}:<client_secret>' -d grant_type=client_credentials -d scope=signicat-api ${urls.token}`,
     `    try a login:   ${publicUrl}/`,
     `    API docs:      ${publicUrl}/docs`,
+    ...(sbid
+      ? [
+          '',
+          '  Swedish BankID simulator (the phone of a test person)',
+          `    scan a QR:     ${sbid.appUrl}/app/scan?qr=<the code the page or idpData.qrData shows>`,
+          `    open the app:  ${sbid.appUrl}/app?autostarttoken=<idpData.autoStartToken>`,
+        ]
+      : []),
     '',
   ].join('\n')}\n`;
 }

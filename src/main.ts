@@ -8,7 +8,9 @@ import { PROVIDERS } from './domain/providers/registry.ts';
 import { urlsFor } from './http/paths.ts';
 import { developmentBanner, showDevelopmentCredentials } from './dev-banner.ts';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from './simulator/simulator.ts';
+import { type RunningSbidSimulator, startSbidSimulator } from './simulator/sbid/index.ts';
 
 let config: Config;
 try {
@@ -48,18 +50,37 @@ if (config.simulator.enabled) {
   });
 }
 
+// The Swedish BankID simulator beside it: the RP API over mutual TLS and the test app that plays the phone.
+// Its CA and RP certificate are kept in the data directory, so the development account's configuration
+// stays valid across restarts.
+let sbidSimulator: RunningSbidSimulator | undefined;
+if (config.simulator.enabled) {
+  const base = config.simulator.port;
+  sbidSimulator = await startSbidSimulator({
+    host: config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host,
+    rpPort: base === 0 ? 0 : base + 1,
+    appPort: base === 0 ? 0 : base + 2,
+    ...(config.dataDir === 'memory://' ? {} : { dataDir: join(config.dataDir, 'sbid-simulator') }),
+  }).catch((e: { code?: string; message?: string }) => {
+    process.stderr.write(
+      `eidgate: cannot start the Swedish BankID simulator on ports ${base + 1}-${base + 2} (${e.code === 'EADDRINUSE' ? 'a port is in use; set SIMULATOR_PORT, or SIMULATOR=off' : e.message})\n`,
+    );
+    process.exit(1);
+  });
+}
+
 let broker: Broker;
 try {
   broker = await createBroker(config, {
     bootstrap: true,
-    devProvider: simulator ? { issuers: simulator.issuers, ...devClient } : undefined,
+    devProvider: simulator ? { issuers: simulator.issuers, ...devClient, ...(sbidSimulator ? { sbid: sbidSimulator } : {}) } : undefined,
   });
 } catch (e) {
   // What an operator must fix gets one line and exit code 2; anything else is a defect and keeps its stack.
   if (!(e instanceof EncryptionKeyMismatch) && !(e instanceof DatabaseUnreachable)) throw e;
   process.stderr.write(`eidgate: ${e.message}
 `);
-  await simulator?.close();
+  await Promise.all([simulator?.close(), sbidSimulator?.close()]);
   process.exit(e instanceof EncryptionKeyMismatch ? 2 : 1);
 }
 const creds = broker.devCredentials;
@@ -70,12 +91,16 @@ try {
   process.stderr.write(
     `eidgate: cannot listen on ${config.host}:${config.port} (${code === 'EADDRINUSE' ? 'the port is in use; set PORT' : (e as Error).message})\n`,
   );
-  await Promise.all([broker.close(), simulator?.close()]);
+  await Promise.all([broker.close(), simulator?.close(), sbidSimulator?.close()]);
   process.exit(1);
 }
 // Before the "listening" line, so whoever waits for that line finds the credentials in place.
 if (creds && config.env === 'development') {
-  showDevelopmentCredentials(developmentBanner(creds, config.publicUrl, urls), config.dataDir, broker.log);
+  showDevelopmentCredentials(
+    developmentBanner(creds, config.publicUrl, urls, sbidSimulator && { appUrl: sbidSimulator.appUrl }),
+    config.dataDir,
+    broker.log,
+  );
 }
 // On the embedded store the CLI must go through this process (one writer): tell it where and how.
 if (broker.localAdminToken) {
@@ -98,7 +123,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     broker.log.info({ signal }, 'shutting down: finishing in-flight requests');
     // Fastify stops accepting, lets in-flight requests finish, then the store closes.
     if (broker.localAdminToken) withdrawEndpoint(config.dataDir);
-    Promise.all([broker.close(), simulator?.close()])
+    Promise.all([broker.close(), simulator?.close(), sbidSimulator?.close()])
       .then(() => process.exit(0))
       .catch((err) => {
         broker.log.error({ err }, 'shutdown failed');

@@ -85,11 +85,18 @@ describe('sbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser 
     return qr as string;
   };
 
+  /** The code the page shows as soon as it has drawn the next one: what a phone held up to the screen reads. */
+  const freshQr = async (page: Page) => {
+    const before = await currentQr(page);
+    await page.waitForFunction((q) => document.querySelector('[data-qr]')?.getAttribute('data-qr') !== q, before, { timeout: 5000 });
+    return currentQr(page);
+  };
+
   /** The phone: another browser context opens the test app's scanner with the code the computer shows now. */
   async function scan(computerPage: Page): Promise<{ phone: BrowserContext; app: Page }> {
     const phone = await browser.newContext();
     const app = await phone.newPage();
-    const qr = await currentQr(computerPage);
+    const qr = await freshQr(computerPage);
     const res = await app.goto(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(qr)}&lang=en`);
     assert.equal(res?.status(), 200, `the test app took the code ${qr}: ${await app.locator('body').innerText()}`);
     return { phone, app };
@@ -196,8 +203,8 @@ describe('sbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser 
       assert.equal(stale.status, 400);
       assert.match(await stale.text(), /too old/);
       simAhead = 0;
-      const fresh = await fetch(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(await currentQr(page))}&lang=en`, { redirect: 'manual' });
-      assert.equal(fresh.status, 303, 'the code the page shows now is accepted');
+      const fresh = await fetch(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(await freshQr(page))}&lang=en`, { redirect: 'manual' });
+      assert.equal(fresh.status, 303, `the code the page shows now is accepted: ${fresh.status === 303 ? '' : await fresh.text()}`);
     } finally {
       simAhead = 0;
       await context.close();

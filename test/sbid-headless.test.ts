@@ -2,6 +2,9 @@
 // the QR code (idpData.qrData, fresh on every read) or opens the app (autoStartToken), and polls GET until
 // the person has acted in the app. The real simulator over mutual TLS, its test app driven as a person would.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunningSbidSimulator } from '../src/simulator/sbid/index.ts';
 import { assertApiError, call, getToken, startBroker, type TestBroker } from './helpers.ts';
@@ -137,6 +140,37 @@ describe('headless Swedish BankID', () => {
     });
     assert.notEqual(res.status, 303, 'the simulator no longer starts a cancelled order');
     assert.match(await res.text(), /ended|cancel/i);
+  });
+
+  it('providers set sbid from files (BankID CA, RP certificate as PKCS#12): sealed at rest, listed without secrets, and it works', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sbid-cli-'));
+    try {
+      writeFileSync(join(dir, 'ca.pem'), sim.caCertPem);
+      writeFileSync(join(dir, 'rp.p12'), sim.rpPfx ?? Buffer.alloc(0));
+      const saved = await tb.broker.providerConfigs.setFromCli(tb.accountId, 'sbid', {
+        bankidApi: sim.rpApiUrl,
+        caFile: join(dir, 'ca.pem'),
+        pfxFile: join(dir, 'rp.p12'),
+        pfxPassphrase: sim.rpPfxPassphrase,
+        launchUrl: `${sim.appUrl}/app`,
+      });
+      assert.equal(saved.hasRpCertificate, true);
+      assert.doesNotMatch(JSON.stringify(await tb.broker.providerConfigs.list(tb.accountId)), /rpPfx|rpKeyPem|qwerty/);
+      const rows = await tb.broker.store.sql.query<{ config: unknown; secret_enc: string }>(
+        "SELECT config, secret_enc FROM provider_configs WHERE provider_id = 'sbid'",
+      );
+      const pfxBase64 = (sim.rpPfx ?? Buffer.alloc(0)).toString('base64');
+      assert.ok(!JSON.stringify(rows).includes(pfxBase64.slice(0, 40)), 'the RP certificate is sealed, not stored in the clear');
+      const r = await create(headlessRequest());
+      assert.equal(r.body.status, 'CREATED', JSON.stringify(r.body));
+      await call(tb.base, 'POST', `/auth/rest/sessions/${r.body.id}/cancel`, { token });
+      // The presets name BankID's own environments.
+      const prod = await tb.broker.providerConfigs.setFromCli(tb.accountId, 'sbid', { bankidApi: 'production' });
+      assert.equal(prod.bankid?.apiUrl, 'https://appapi2.bankid.com/rp/v6.0');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await configureSbid(tb, sim);
+    }
   });
 
   it('refuses headless for a provider that cannot serve it, naming flow', async () => {

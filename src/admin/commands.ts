@@ -27,6 +27,13 @@ export interface CommandContext {
     'client-id'?: string | undefined;
     'client-secret'?: string | undefined;
     'private-key-file'?: string | undefined;
+    'bankid-api'?: string | undefined;
+    'ca-file'?: string | undefined;
+    'pfx-file'?: string | undefined;
+    'pfx-passphrase'?: string | undefined;
+    'cert-file'?: string | undefined;
+    'key-file'?: string | undefined;
+    'launch-url'?: string | undefined;
     'client-auth'?: string | undefined;
     par?: string | undefined;
     url?: string | undefined;
@@ -310,8 +317,19 @@ export const COMMANDS: Record<string, Command> = {
         privateKeyFile: values['private-key-file'],
         clientAuth: values['client-auth'],
         par: values.par,
+        bankidApi: values['bankid-api'],
+        caFile: values['ca-file'],
+        pfxFile: values['pfx-file'],
+        pfxPassphrase: values['pfx-passphrase'],
+        certFile: values['cert-file'],
+        keyFile: values['key-file'],
+        launchUrl: values['launch-url'],
       });
-      out(saved, () => `${arg(1)} for ${arg(0)}: ${saved.issuer} as ${saved.clientId} (${saved.clientAuth}, par=${saved.par})`);
+      out(saved, () =>
+        saved.bankid
+          ? `${arg(1)} for ${arg(0)}: BankID RP API ${saved.bankid.apiUrl}, app ${saved.bankid.launchUrl}, RP certificate ${saved.hasRpCertificate ? 'set' : 'missing'}`
+          : `${arg(1)} for ${arg(0)}: ${saved.issuer} as ${saved.clientId} (${saved.clientAuth}, par=${saved.par})`,
+      );
     },
   },
   'webhooks list': {

@@ -44,6 +44,9 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
   eidgate providers list ACCOUNT_ID
   eidgate providers set ACCOUNT_ID PROVIDER --issuer URL --client-id ID [--client-secret S | --private-key-file F]
                         [--client-auth client_secret_basic|client_secret_post|private_key_jwt] [--par on|off]
+  eidgate providers set ACCOUNT_ID sbid --bankid-api test|production|URL --ca-file BANKID_CA.pem
+                        (--pfx-file RP.p12 --pfx-passphrase P | --cert-file RP.pem --key-file RP.key.pem)
+                        [--launch-url https://app.bankid.com/]   (Swedish BankID's RP API v6, mutual TLS)
   eidgate providers add-oidc ACCOUNT_ID ID --issuer URL --client-id ID [--client-secret S | --private-key-file F]
                         --claims-file F | --claims JSON   (e.g. {"nin": "pid", "name": "{given_name} {family_name}"})
                         --acr LEVEL=ACR… [--acr-map ACR=LEVEL…] [--scope "openid profile"] [--label nb|nn|en=TEXT…]
@@ -82,6 +85,13 @@ async function main(argv: string[]): Promise<number> {
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       'private-key-file': { type: 'string' },
+      'bankid-api': { type: 'string' },
+      'ca-file': { type: 'string' },
+      'pfx-file': { type: 'string' },
+      'pfx-passphrase': { type: 'string' },
+      'cert-file': { type: 'string' },
+      'key-file': { type: 'string' },
+      'launch-url': { type: 'string' },
       'client-auth': { type: 'string' },
       par: { type: 'string' },
       url: { type: 'string' },
