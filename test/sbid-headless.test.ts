@@ -8,31 +8,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunningSbidSimulator } from '../src/simulator/sbid/index.ts';
 import { assertApiError, call, getToken, startBroker, type TestBroker } from './helpers.ts';
-import { ASTRID, appAction, approveInApp, configureSbid, openInApp, startSbid } from './sbid-support.ts';
+import { ASTRID, appAction, approveInApp, configureSbid, headlessRequest, openInApp, pollSession, startSbid } from './sbid-support.ts';
 
 const QR_RE = /^bankid\.([0-9a-f-]+)\.(\d+)\.([0-9a-f]{64})$/;
-
-export const headlessRequest = (overrides: Record<string, unknown> = {}) => ({
-  flow: 'headless',
-  allowedProviders: ['sbid'],
-  requestedAttributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', 'sbidDeviceIp'],
-  language: 'en',
-  externalReference: 'order-4711',
-  additionalParameters: { sbid_flow: 'QR', sbid_end_user_ip: '192.0.2.10' },
-  ...overrides,
-});
-
-/** Reads the session until `until` holds (the broker polls BankID in the background), within a bound. */
-export async function pollSession(base: string, token: string, id: string, until: (s: any) => boolean, ms = 10_000): Promise<any> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const r = await call(base, 'GET', `/auth/rest/sessions/${id}`, { token });
-    assert.equal(r.status, 200);
-    if (until(r.body)) return r.body;
-    if (Date.now() > deadline) throw new Error(`session never reached the expected state: ${JSON.stringify(r.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('headless Swedish BankID', () => {
   let sim: RunningSbidSimulator;

@@ -3,7 +3,7 @@
 // plain HTTP, as a person's taps would.
 import assert from 'node:assert/strict';
 import { type RunningSbidSimulator, startSbidSimulator } from '../src/simulator/sbid/index.ts';
-import type { TestBroker } from './helpers.ts';
+import { call, type TestBroker } from './helpers.ts';
 
 export const ASTRID = '199003152387';
 
@@ -64,4 +64,27 @@ export async function appAction(appUrl: string, token: string, action: 'identify
 export async function approveInApp(appUrl: string, token: string, person = ASTRID): Promise<string | null> {
   await appAction(appUrl, token, 'identify', person);
   return appAction(appUrl, token, 'approve');
+}
+
+/** A headless request for Swedish BankID, as Signicat's SDK sends one. */
+export const headlessRequest = (overrides: Record<string, unknown> = {}) => ({
+  flow: 'headless',
+  allowedProviders: ['sbid'],
+  requestedAttributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth', 'sbidDeviceIp'],
+  language: 'en',
+  externalReference: 'order-4711',
+  additionalParameters: { sbid_flow: 'QR', sbid_end_user_ip: '192.0.2.10' },
+  ...overrides,
+});
+
+/** Reads the session until `until` holds (the broker polls BankID in the background), within a bound. */
+export async function pollSession(base: string, token: string, id: string, until: (s: any) => boolean, ms = 10_000): Promise<any> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const r = await call(base, 'GET', `/auth/rest/sessions/${id}`, { token });
+    assert.equal(r.status, 200);
+    if (until(r.body)) return r.body;
+    if (Date.now() > deadline) throw new Error(`session never reached the expected state: ${JSON.stringify(r.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
