@@ -4,7 +4,7 @@
 // the irreducible work on the same store. DATABASE_URL adds the PostgreSQL rows and the scale rows.
 //   BENCH_DURATION (seconds per load run, default 8), BENCH_CONNECTIONS (default 16),
 //   BENCH_JOURNEY_CONCURRENCY (default 8), BENCH_SCALE_ROWS (default 1000000), BENCH_PROFILE=1 (CPU profile of
-//   each load run, broker and reference), BENCH_ONLY=token,sessions,encrypted,journeys,scale,events (a part), BENCH_PIN=0 (no core pinning).
+//   each load run, broker and reference), BENCH_ONLY=token,sessions,encrypted,journeys,headless,scale,events (a part), BENCH_PIN=0 (no core pinning).
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,9 @@ const DATABASE_URL = process.env.DATABASE_URL || undefined;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const NODE = process.execPath;
 // BENCH_ONLY=token,sessions,journeys,scale runs a part (for iterating on one figure).
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'token,sessions,encrypted,journeys,scale,events').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'token,sessions,encrypted,journeys,headless,scale,events').split(',').map((s) => s.trim()));
+/** People in the headless Swedish BankID row at once. */
+const HEADLESS_CONCURRENCY = 20;
 // On a machine with two or more cores the measured server gets core 0 to itself and the load generator (this
 // process) runs on core 1: each figure is then per server core, and the two sides stop stealing each other's
 // time, which made ratios move by ±0.1 between runs. BENCH_PIN=0 turns it off.
@@ -548,6 +550,102 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
   }
 }
 
+/**
+ * Headless Swedish BankID: create → the person scans the QR code and approves in the simulator's test app →
+ * the service polls GET until SUCCESS. Broker CPU per completed session, the simulator's CPU apart (its own
+ * process). The broker polls BankID every BENCH_POLL_MS (500 here, BankID's 2 s in production: the rate
+ * per concurrent person is bounded by it, the CPU per session hardly).
+ */
+async function benchHeadless(store: 'pglite' | 'postgres') {
+  const schema = await newSchema();
+  const sim = await startChild('bench/servers/sbid-simulator.ts', {}, { pin: 1 });
+  const { ready: _ready, people, ...simInfo } = sim.info;
+  const broker = await startChild(
+    'bench/servers/broker.ts',
+    {
+      DATABASE_URL: store === 'postgres' ? DATABASE_URL! : '',
+      SBID_SIM: JSON.stringify(simInfo),
+      BENCH_POLL_MS: '500',
+      ...(schema ? { BENCH_SCHEMA: schema } : {}),
+    },
+    { pin: 0 },
+  );
+  try {
+    const brokerUrl = `http://127.0.0.1:${broker.port}`;
+    const bearer = await token(brokerUrl, broker.info.clientId, broker.info.clientSecret);
+    const appUrl = sim.info.appUrl as string;
+    const latencies: number[] = [];
+    let failures = 0;
+    const get = (id: string) =>
+      fetch(`${brokerUrl}/auth/rest/sessions/${id}`, { headers: { authorization: `Bearer ${bearer}` } }).then(
+        (r) => r.json() as Promise<{ status: string; idpData?: { qrData: string } }>,
+      );
+    const appPost = (t: string, action: string, person?: string) =>
+      fetch(`${appUrl}/app/order`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ t, action, lang: 'en', ...(person ? { person } : {}) }),
+      }).then((r) => r.text());
+    const one = async (person: string) => {
+      const started = performance.now();
+      const created = (await (
+        await fetch(`${brokerUrl}/auth/rest/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          body: JSON.stringify({
+            flow: 'headless',
+            allowedProviders: ['sbid'],
+            requestedAttributes: ['nin', 'name'],
+            additionalParameters: { sbid_flow: 'QR', sbid_end_user_ip: '192.0.2.10' },
+          }),
+        })
+      ).json()) as { id: string; status: string; idpData?: { qrData: string } };
+      const scanned = await fetch(`${appUrl}/app/scan?qr=${encodeURIComponent(created.idpData?.qrData ?? '')}`, { redirect: 'manual' });
+      const t = new URL(scanned.headers.get('location') ?? '/', appUrl).searchParams.get('t') ?? '';
+      await scanned.text();
+      await appPost(t, 'identify', person);
+      await appPost(t, 'approve');
+      let s = await get(created.id);
+      while (s.status === 'CREATED' || s.status === 'WAITING_FOR_USER') {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        s = await get(created.id);
+      }
+      if (s.status !== 'SUCCESS') {
+        failures++;
+        process.stderr.write(`headless session ended ${JSON.stringify(s)}\n`);
+      } else latencies.push(performance.now() - started);
+    };
+    const deadline = Date.now() + DURATION * 1000;
+    const cpu0 = { broker: cpuSeconds(broker.proc.pid!), sim: cpuSeconds(sim.proc.pid!) };
+    await Promise.all(
+      Array.from({ length: HEADLESS_CONCURRENCY }, async (_, i) => {
+        while (Date.now() < deadline) await one((people as string[])[i] ?? '');
+      }),
+    );
+    const done = latencies.length;
+    const brokerCpuUs = ((cpuSeconds(broker.proc.pid!) - cpu0.broker) * 1e6) / Math.max(1, done);
+    const simCpuUs = ((cpuSeconds(sim.proc.pid!) - cpu0.sim) * 1e6) / Math.max(1, done);
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+    rows.push({
+      group: 'headless sbid',
+      what: 'sessions/s',
+      store,
+      rps: done / DURATION,
+      p50: pct(50),
+      p99: pct(99),
+      cpuUs: brokerCpuUs,
+      note: `concurrency ${HEADLESS_CONCURRENCY}; create, scan, approve, GET every 200 ms until SUCCESS; broker polls BankID every 500 ms; simulator CPU ${fmt(simCpuUs)} µs/session (apart); ${failures} failed`,
+    });
+    if (failures > 0) throw new Error(`${failures} headless sessions failed`);
+  } finally {
+    await broker.stop();
+    await sim.stop();
+    await dropSchema(schema);
+  }
+}
+
 /** History does not slow the API: the same create/get with a million finished sessions in the table. */
 async function benchScale() {
   const schema = (await newSchema())!;
@@ -620,6 +718,7 @@ if (ONLY.has('journeys')) await benchJourneys('pglite');
 if (DATABASE_URL) {
   if (ONLY.has('sessions')) await benchSessions('postgres');
   if (ONLY.has('journeys')) await benchJourneys('postgres');
+  if (ONLY.has('headless')) await benchHeadless('postgres');
   if (ONLY.has('scale')) await benchScale();
   if (ONLY.has('events')) await benchEvents();
 } else {

@@ -34,6 +34,9 @@ const SESSION_FIELDS: Record<string, string> = {
   transactionId: 'string',
   sessionLifetime: 'number',
   expiresAt: 'string',
+  // Headless (reference §4.1): where to poll, and the IdP's data for the service's own UI.
+  statusUrl: 'string',
+  idpData: 'object',
 };
 
 const typeOf = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);

@@ -108,7 +108,7 @@ describe('sessions API', () => {
       ['requestedAttributes not an array', { requestedAttributes: 'nin' }, 'requestedAttributes'],
       ['unknown attribute', { requestedAttributes: ['nin', 'shoeSize'] }, 'requestedAttributes[1]'],
       ['duplicate attribute', { requestedAttributes: ['nin', 'nin'] }, 'requestedAttributes'],
-      ['unknown provider', { allowedProviders: ['sbid'] }, 'allowedProviders[0]'],
+      ['unknown provider', { allowedProviders: ['mitid'] }, 'allowedProviders[0]'],
       ['provider id too long', { allowedProviders: ['x'.repeat(31)] }, 'allowedProviders[0]'],
       ['allowedProviders wrong type', { allowedProviders: 'idporten' }, 'allowedProviders'],
       ['language not a language tag', { language: 'norsk!' }, 'language'],

@@ -19,12 +19,18 @@ const config = loadConfig({
   ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
 });
-const broker = await createBroker(config, { schema, logger: createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn'), purge: false });
+const broker = await createBroker(config, {
+  schema,
+  logger: createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn'),
+  purge: false,
+  ...(process.env.BENCH_POLL_MS ? { orderPolling: { pollIntervalMs: Number(process.env.BENCH_POLL_MS) } } : {}),
+});
 const account = await broker.accounts.createAccount({ name: 'Bench', callbackDomains: ['localhost', '127.0.0.1'] });
 const { client, secret } = await broker.accounts.createClient({ accountId: account.id });
 // Sessions may name only configured providers: without the simulator, a provider at a port nothing
 // listens on serves the create/get rows (they never start a journey).
 for (const p of PROVIDERS) {
+  if (p.configKind !== 'oidc') continue;
   await broker.providerConfigs.save(account.id, {
     providerId: p.id,
     issuer: process.env.SIM_ISSUER ?? 'http://127.0.0.1:9',
@@ -32,6 +38,20 @@ for (const p of PROVIDERS) {
     clientSecret: process.env.SIM_SECRET ?? 'unused',
     clientAuth: 'client_secret_basic',
     par: false,
+  });
+}
+// Swedish BankID against the benchmark's simulator, when one runs (the headless rows).
+const sbid = process.env.SBID_SIM ? (JSON.parse(process.env.SBID_SIM) as Record<string, string>) : undefined;
+if (sbid?.rpApiUrl) {
+  await broker.providerConfigs.save(account.id, {
+    providerId: 'sbid',
+    issuer: sbid.rpApiUrl,
+    clientId: '',
+    clientAuth: 'client_secret_basic',
+    par: false,
+    bankid: { apiUrl: sbid.rpApiUrl, caCertPem: sbid.caCertPem ?? '', launchUrl: `${sbid.appUrl}/app` },
+    rpCertPem: sbid.rpCertPem,
+    rpKeyPem: sbid.rpKeyPem,
   });
 }
 profileOnSignal();

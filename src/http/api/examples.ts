@@ -104,6 +104,38 @@ export const errorSessionExample = {
   requestedLoa: 'high',
 };
 
+const HEADLESS_ID = '5b9d2e47-81c3-4a6f-a0d2-7e3c9f14b860';
+
+/** A headless Swedish BankID request (Signicat's SDK shape): the service shows the QR code in its own app. */
+export const headlessRequestExample = {
+  flow: 'headless',
+  allowedProviders: ['sbid'],
+  requestedAttributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth'],
+  language: 'sv',
+  externalReference: 'order-1234',
+  additionalParameters: { sbid_flow: 'QR', sbid_end_user_ip: '203.0.113.7' },
+};
+
+/** Its answer: the order is started; idpData carries the QR code's content now and the autostart token. */
+export const headlessSessionExample = {
+  id: HEADLESS_ID,
+  accountId: ACCOUNT_ID,
+  authenticationUrl: `${BROKER}/login/${HEADLESS_ID}`,
+  status: 'CREATED',
+  flow: 'headless',
+  requestedAttributes: ['nin', 'name', 'firstName', 'lastName', 'dateOfBirth'],
+  sessionLifetime: 1200,
+  expiresAt: '2026-05-04T10:20:00.000+00:00',
+  allowedProviders: ['sbid'],
+  language: 'sv',
+  externalReference: 'order-1234',
+  statusUrl: `${BROKER}/auth/rest/sessions/${HEADLESS_ID}`,
+  idpData: {
+    autoStartToken: 'f0c9d6db-c586-4acb-b2ba-323b54e42504',
+    qrData: 'bankid.67df3917-fa0d-44e5-b327-edcc928297f8.3.9ae3d9e5a4a1b1d0f6ac6e4e4b48bb1f0a7ea9d3c1f4b5e6a7d8c9b0a1f2e3d4',
+  },
+};
+
 /** A create request with a level of assurance that does not exist. */
 export const invalidParamsErrorExample = {
   type: 'urn:eidgate:error:invalid_request_parameter',
@@ -122,7 +154,17 @@ export const EXAMPLES = {
     summary: "A redirect login with ID-porten (Signicat's request shape)",
     value: createSessionRequestExample,
   },
+  HeadlessSessionRequest: {
+    schema: 'SessionRequest',
+    summary: 'A headless login with Swedish BankID: the service shows the QR code itself',
+    value: headlessRequestExample,
+  },
   CreatedSession: { schema: 'Session', summary: 'The session just created (CREATED)', value: createdSessionExample },
+  HeadlessSession: {
+    schema: 'Session',
+    summary: 'A headless session just created: idpData (QR code content now, autostart token) and statusUrl',
+    value: headlessSessionExample,
+  },
   SuccessSession: { schema: 'Session', summary: 'After the person logged in (SUCCESS, with subject)', value: successSessionExample },
   ErrorSession: { schema: 'Session', summary: 'The login failed (ERROR, with error and statusDetail)', value: errorSessionExample },
   InvalidParamsError: { schema: 'Error', summary: 'A refused request (400, with invalidParams)', value: invalidParamsErrorExample },
@@ -132,8 +174,8 @@ export type ExampleName = keyof typeof EXAMPLES;
 
 /** Where each example is shown: operation ("method path"), then 'request' or a response status. */
 export const EXAMPLE_USES: { operation: string; at: 'request' | string; examples: ExampleName[] }[] = [
-  { operation: 'post /auth/rest/sessions', at: 'request', examples: ['CreateSessionRequest'] },
-  { operation: 'post /auth/rest/sessions', at: '200', examples: ['CreatedSession'] },
+  { operation: 'post /auth/rest/sessions', at: 'request', examples: ['CreateSessionRequest', 'HeadlessSessionRequest'] },
+  { operation: 'post /auth/rest/sessions', at: '200', examples: ['CreatedSession', 'HeadlessSession'] },
   { operation: 'post /auth/rest/sessions', at: '400', examples: ['InvalidParamsError'] },
   { operation: 'get /auth/rest/sessions/{id}', at: '200', examples: ['SuccessSession', 'ErrorSession', 'CreatedSession'] },
 ];
