@@ -98,7 +98,7 @@ describe('sbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser 
     const app = await phone.newPage();
     const qr = await freshQr(computerPage);
     const res = await app.goto(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(qr)}&lang=en`);
-    assert.equal(res?.status(), 200, `the test app took the code ${qr}: ${await app.locator('body').innerText()}`);
+    assert.equal(res?.status(), 200, `the test app took the code ${qr}: ${await app.locator('body').textContent()}`);
     return { phone, app };
   }
 
@@ -110,7 +110,7 @@ describe('sbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser 
     try {
       await page.goto(s.authenticationUrl);
       const first = await currentQr(page);
-      assert.match(await page.getByRole('status').innerText(), /Start your BankID app/);
+      assert.match((await page.getByRole('status').textContent()) ?? '', /Start your BankID app/);
       await assertAccessible(page, 'BankID page');
       assert.ok(await page.getByRole('img', { name: /QR code for BankID/ }).isVisible(), 'the QR code has a text alternative');
       // The script redraws the code every second, from the broker (the page never has the secret).
@@ -161,7 +161,7 @@ describe('sbid in a real browser', { skip: !existsSync(CHROMIUM) && `no browser 
     try {
       await page.goto(s.authenticationUrl);
       assert.equal(await page.getAttribute('#bankid-status', 'lang'), 'sv', "a Swedish session hears BankID's Swedish messages");
-      assert.match(await page.getByRole('status').innerText(), /Starta BankID-appen/);
+      assert.match((await page.getByRole('status').textContent()) ?? '', /Starta BankID-appen/);
       const { phone, app } = await scan(page);
       try {
         await app.getByRole('button', { name: 'Cancel' }).click();

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SESSION_EVENT_NAMES } from '../src/domain/events/envelope.ts';
 import type { RunningSbidSimulator } from '../src/simulator/sbid/index.ts';
 import { assertApiError, call, getToken, startBroker, type TestBroker } from './helpers.ts';
 import { ASTRID, appAction, approveInApp, configureSbid, headlessRequest, openInApp, pollSession, startSbid } from './sbid-support.ts';
@@ -65,6 +66,12 @@ describe('headless Swedish BankID', () => {
     assert.equal(done.subject.sbidXmlSignature, undefined, 'evidence only when requested');
     assert.equal(done.idpData, undefined, 'nothing to launch once the session has ended');
     assert.equal(done.externalReference, 'order-4711');
+    // The outcome went through the session lifecycle: its events are the same as for every other provider.
+    const events = (await tb.broker.store.events.list(tb.accountId)).filter((e) => e.eventData.sessionId === created.id);
+    assert.deepEqual(
+      events.map((e) => e.eventName),
+      [SESSION_EVENT_NAMES.CREATED, SESSION_EVENT_NAMES.SUCCESS],
+    );
   });
 
   it('delivers the evidence (signature XML, OCSP response) when it is requested', async () => {
