@@ -31,6 +31,15 @@ describe('headless Swedish BankID', () => {
 
   const create = (body: unknown) => call(tb.base, 'POST', '/auth/rest/sessions', { token, body });
 
+  it("a headless session's authenticationUrl shows no page and starts no other order", async () => {
+    const created = (await create(headlessRequest())).body;
+    const page = await fetch(created.authenticationUrl.replace(new URL(created.authenticationUrl).origin, tb.base), { redirect: 'manual' });
+    assert.equal(page.status, 404);
+    const again = (await call(tb.base, 'GET', `/auth/rest/sessions/${created.id}`, { token })).body;
+    assert.equal(again.idpData.autoStartToken, created.idpData.autoStartToken, 'the same order');
+    await call(tb.base, 'POST', `/auth/rest/sessions/${created.id}/cancel`, { token });
+  });
+
   it('create answers idpData (autoStartToken, qrData) and statusUrl, never the QR secret; no callbackUrls needed', async () => {
     const r = await create(headlessRequest());
     assert.equal(r.status, 200, JSON.stringify(r.body));

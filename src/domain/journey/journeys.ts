@@ -92,6 +92,8 @@ export class Journeys {
     // Loaded inside a frame, a redirect session would go on to the provider in a frame nobody allowed:
     // stop here (the page says why, and the browser blocks it anyway with frame-ancestors 'none').
     if (found && opts.framed) return { kind: 'not_framable', session: summarize(found) };
+    // A headless session's order belongs to the service's own UI: its authenticationUrl starts nothing.
+    if (found?.request.flow === 'headless') return { kind: 'not_found' };
     const ordered = found && (await this.#orderStep(found, browser));
     if (ordered) return ordered;
     const s = await loadOpen(this.#ctx, sessionId, browser);
@@ -115,6 +117,7 @@ export class Journeys {
   async start(sessionId: string, browser: string, providerId: string, person?: Environment): Promise<JourneyStep> {
     const s = await loadOpen(this.#ctx, sessionId, browser);
     if (!isRecord(s)) return s;
+    if (s.request.flow === 'headless') return { kind: 'not_found' };
     const chosen = (await usableProviders(this.#ctx, s)).find((p) => p.id === providerId);
     if (!chosen) return { kind: 'unavailable', session: summarize(s) };
     if (chosen.adapter.kind === 'decoupled') return this.#startOrder(s, browser, chosen, person, true);
