@@ -1,5 +1,6 @@
 // The broker and the CLI as a user runs them: real processes, real ports, the README's commands.
-import { PROVIDER_IDS } from '../src/domain/providers/registry.ts';
+import { PROVIDER_IDS, PROVIDERS } from '../src/domain/providers/registry.ts';
+import { generatePki } from '../src/simulator/sbid/certs.ts';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -215,7 +216,7 @@ describe('eidgate CLI', () => {
   it('configures every registered provider, Ansattporten included, and never shows a secret', async () => {
     await ensureSchema(env);
     const account = json('accounts', 'create', '--name', 'Etat');
-    for (const provider of PROVIDER_IDS) {
+    for (const provider of PROVIDERS.filter((p) => p.configKind === 'oidc').map((p) => p.id)) {
       const saved = json(
         'providers',
         'set',
@@ -232,7 +233,34 @@ describe('eidgate CLI', () => {
       assert.equal(saved.issuer, `https://${provider}.example`);
       assert.equal(saved.hasSecret, true);
     }
+    // Swedish BankID: the RP API preset, BankID's CA and the RP certificate from files; the key is never shown.
+    const pki = await generatePki();
+    const dir = mkdtempSync(join(tmpdir(), 'eidgate-sbid-'));
+    for (const [name, text] of [
+      ['ca.pem', pki.caCertPem],
+      ['rp.pem', pki.rpCertPem],
+      ['rp.key.pem', pki.rpKeyPem],
+    ] as const)
+      writeFileSync(join(dir, name), text);
+    const sbid = json(
+      'providers',
+      'set',
+      account.id,
+      'sbid',
+      '--bankid-api',
+      'test',
+      '--ca-file',
+      join(dir, 'ca.pem'),
+      '--cert-file',
+      join(dir, 'rp.pem'),
+      '--key-file',
+      join(dir, 'rp.key.pem'),
+    );
+    assert.equal(sbid.bankid.apiUrl, 'https://appapi2.test.bankid.com/rp/v6.0');
+    assert.equal(sbid.hasRpCertificate, true);
+    rmSync(dir, { recursive: true, force: true });
     const list = json('providers', 'list', account.id);
+    assert.ok(!JSON.stringify(list).includes(pki.rpKeyPem.split('\n')[1] ?? 'x'), 'the RP key is never shown');
     assert.deepEqual(
       list.map((p: { providerId: string }) => p.providerId),
       [...PROVIDER_IDS],
