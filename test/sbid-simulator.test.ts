@@ -3,8 +3,11 @@
 // "phone" scan or open it, poll /collect.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
@@ -466,6 +469,59 @@ describe('Swedish BankID simulator: certificates in a data directory', () => {
       await agent.close();
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('Swedish BankID simulator: people and standalone use', () => {
+  it('refuses a people list with an invalid personnummer, naming the entry', async () => {
+    await assert.rejects(
+      startSbidSimulator({ people: [{ personalNumber: '198112189875', givenName: 'A', surname: 'B' }] }),
+      /people\[0\]\.personalNumber/,
+    );
+  });
+
+  it('runs standalone: prints the URLs and certificate paths, and the printed RP certificate works', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eidgate-sbid-cli-'));
+    const child = spawn(process.execPath, ['src/simulator/sbid/main.ts'], {
+      env: { PATH: process.env.PATH, SBID_SIM_RP_PORT: '0', SBID_SIM_APP_PORT: '0', SBID_SIM_DATA_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = once(child, 'exit');
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('RP PKCS#12')) resolve();
+        });
+        exited.then(([code]) => reject(new Error(`exited ${code}: ${err}`)));
+      });
+      const rpApiUrl = /RP API \(mutual TLS\):\s+(\S+)/.exec(out)?.[1];
+      assert.match(rpApiUrl ?? '', /^https:\/\/localhost:\d+\/rp\/v6\.0$/);
+      assert.match(out, /test app:\s+http:\/\/localhost:\d+\/app\?autostarttoken=/);
+      for (const f of ['ca.pem', 'rp.pem', 'rp.key.pem', 'rp.p12']) {
+        assert.ok(out.includes(join(dir, f)), f);
+        assert.ok(existsSync(join(dir, f)), f);
+      }
+      const agent = new Agent({
+        connect: { ca: await readFile(join(dir, 'ca.pem')), pfx: await readFile(join(dir, 'rp.p12')), passphrase: 'qwerty123' },
+      });
+      const res = await fetch(`${rpApiUrl}/auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ endUserIp: '192.0.2.1' }),
+        dispatcher: agent,
+      });
+      assert.equal(res.status, 200);
+      await res.arrayBuffer();
+      await agent.close();
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
