@@ -252,7 +252,7 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
   rp.removeAllContentTypeParsers();
   rp.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
     const type = req.headers['content-type'];
-    if (!type || type.trim().toLowerCase() !== 'application/json') {
+    if (type?.trim().toLowerCase() !== 'application/json') {
       done(new RpError('unsupportedMediaType', 'Content-Type must be application/json, without parameters'), undefined);
       return;
     }
@@ -366,13 +366,13 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     return text('rpCancel', lang);
   };
 
-  const renderOrder = (reply: FastifyReply, order: Order, lang: 'sv' | 'en') => {
-    const info = { appToken: order.appToken!, kind: order.request.kind, rpName, userVisibleText: decodeVisible(order) };
+  const orderPage = (appToken: string, lang: 'sv' | 'en') => `/app/order?t=${encodeURIComponent(appToken)}&lang=${lang}`;
+
+  const renderOrder = (reply: FastifyReply, order: Order, appToken: string, lang: 'sv' | 'en') => {
+    const info = { appToken, kind: order.request.kind, rpName, userVisibleText: decodeVisible(order) };
     if (order.status !== 'pending' || order.endedBy) return page(reply, 200, donePage(lang, finalMessage(order, lang)));
-    if (order.hintCode === 'userSign') {
-      const person = peopleByPnr.get(order.personalNumber!)!;
-      return page(reply, 200, confirmPage(lang, info, person), order.redirect);
-    }
+    const chosen = order.hintCode === 'userSign' && order.personalNumber ? peopleByPnr.get(order.personalNumber) : undefined;
+    if (chosen) return page(reply, 200, confirmPage(lang, info, chosen), order.redirect);
     const required = order.request.requirement?.personalNumber;
     const choices = required ? people.filter((p) => p.personalNumber === required) : people;
     return page(reply, 200, choosePage(lang, info, choices, required), order.redirect);
@@ -415,7 +415,7 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     }
     const result = orders.startWithAutoStartToken(q.autostarttoken, redirect);
     if (!result.ok) return startFailurePage(reply, lang, result.reason, result.order);
-    return reply.redirect(`/app/order?t=${encodeURIComponent(result.order.appToken!)}&lang=${lang}`, 303);
+    return reply.redirect(orderPage(result.appToken, lang), 303);
   });
 
   app.get('/app/scan', async (req, reply) => {
@@ -424,23 +424,25 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     if (!q.qr) return page(reply, 200, scanFormPage(lang));
     const result = orders.startWithQr(q.qr.trim());
     if (!result.ok) return startFailurePage(reply, lang, result.reason, result.order, result.detail);
-    return reply.redirect(`/app/order?t=${encodeURIComponent(result.order.appToken!)}&lang=${lang}`, 303);
+    return reply.redirect(orderPage(result.appToken, lang), 303);
   });
 
   app.get('/app/order', async (req, reply) => {
     const lang = langOf(req);
-    const order = orders.byAppToken((req.query as Q).t ?? '');
+    const appToken = (req.query as Q).t ?? '';
+    const order = orders.byAppToken(appToken);
     if (!order) return page(reply, 404, errorPage(lang, lang === 'sv' ? 'Okänd order.' : 'Unknown order.'));
-    return renderOrder(reply, order, lang);
+    return renderOrder(reply, order, appToken, lang);
   });
 
   app.post('/app/order', async (req, reply) => {
     const body = (req.body ?? {}) as Q;
     const lang = langOf(req);
     // The app token is the order's capability: only the page that started the order has it (CSRF-safe).
-    const order = orders.byAppToken(body.t ?? '');
+    const appToken = body.t ?? '';
+    const order = orders.byAppToken(appToken);
     if (!order) return page(reply, 404, errorPage(lang, lang === 'sv' ? 'Okänd order.' : 'Unknown order.'));
-    const back = () => reply.redirect(`/app/order?t=${encodeURIComponent(order.appToken!)}&lang=${lang}`, 303);
+    const back = () => reply.redirect(orderPage(appToken, lang), 303);
     const finish = () => (order.redirect && order.status !== 'pending' && !order.endedBy ? reply.redirect(order.redirect, 303) : back());
     switch (body.action) {
       case 'cancel':

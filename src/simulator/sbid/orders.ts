@@ -76,7 +76,7 @@ export function qrContent(qrStartToken: string, qrStartSecret: string, seconds: 
 }
 
 export type ScanResult =
-  | { ok: true; order: Order }
+  | { ok: true; order: Order; appToken: string }
   | { ok: false; reason: 'malformed' | 'unknown' | 'forged' | 'stale' | 'notPending' | 'alreadyStarted'; order?: Order; detail?: string };
 
 export class OrderBook {
@@ -170,13 +170,14 @@ export class OrderBook {
   /** Another device: the app scanned the QR code; the code must be genuine and current. */
   startWithQr(content: string): ScanResult {
     const m = /^bankid\.([0-9a-fA-F-]{36})\.(0|[1-9]\d{0,6})\.([0-9a-f]{64})$/.exec(content);
+    const [, token = '', time = '', code = ''] = m ?? [];
     if (!m) return { ok: false, reason: 'malformed' };
-    const ref = this.#byQr.get(m[1]!);
+    const ref = this.#byQr.get(token);
     const order = ref ? this.get(ref) : undefined;
     if (!order) return { ok: false, reason: 'unknown' };
-    const seconds = Number(m[2]);
+    const seconds = Number(time);
     const expected = Buffer.from(qrContent(order.qrStartToken, order.qrStartSecret, seconds).slice(-64));
-    if (!timingSafeEqual(expected, Buffer.from(m[3]!))) return { ok: false, reason: 'forged', order };
+    if (!timingSafeEqual(expected, Buffer.from(code))) return { ok: false, reason: 'forged', order };
     // The code for second t is current during [t, t+1) of the order's life; one second either side is
     // tolerated for clock and network skew, no more.
     const elapsedMs = this.#clock.now() - order.createdAt;
@@ -250,9 +251,10 @@ export class OrderBook {
     order.startedAt = this.#clock.now();
     order.hintCode = 'started';
     order.redirect = via === 'autostart' ? redirect : undefined;
-    order.appToken = randomUUID();
-    this.#byAppToken.set(order.appToken, order.orderRef);
-    return { ok: true, order };
+    const appToken = randomUUID();
+    order.appToken = appToken;
+    this.#byAppToken.set(appToken, order.orderRef);
+    return { ok: true, order, appToken };
   }
 
   #fail(order: Order, hint: FailedHint): void {

@@ -7,7 +7,7 @@ export type AppLang = 'sv' | 'en';
 export function appLang(query: string | undefined, acceptLanguage: string | undefined): AppLang {
   if (query === 'sv' || query === 'en') return query;
   for (const part of (acceptLanguage ?? '').split(',')) {
-    const tag = part.split(';')[0]!.trim().toLowerCase();
+    const tag = (part.split(';')[0] ?? '').trim().toLowerCase();
     if (tag.startsWith('sv')) return 'sv';
     if (tag.startsWith('en')) return 'en';
   }
