@@ -323,6 +323,29 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     assert.equal((await rpCall(sim, agent, '/collect', { orderRef: 'x' })).status, 400);
   });
 
+  it('error injection: the next calls answer the injected error with its status, then the API is back', async () => {
+    sim.injectError('internalError', 2);
+    assert.deepEqual((await rpCall(sim, agent, '/auth', { endUserIp: '192.0.2.10' })).status, 500);
+    const second = await rpCall(sim, agent, '/collect', { orderRef: 'x' });
+    assert.equal(second.status, 500);
+    assert.equal(second.body.errorCode, 'internalError');
+    assert.equal((await rpCall(sim, agent, '/auth', { endUserIp: '192.0.2.10' })).status, 200);
+    const put = await fetch(`${sim.appUrl}/admin/inject-error`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorCode: 'requestTimeout' }),
+    });
+    assert.equal(put.status, 200);
+    assert.equal((await rpCall(sim, agent, '/auth', { endUserIp: '192.0.2.10' })).body.errorCode, 'requestTimeout');
+    assert.equal((await rpCall(sim, agent, '/auth', { endUserIp: '192.0.2.10' })).status, 200);
+    const bad = await fetch(`${sim.appUrl}/admin/inject-error`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorCode: 'nope' }),
+    });
+    assert.equal(bad.status, 400);
+  });
+
   it("answers bad requests with BankID's error object and status", async () => {
     assert.deepEqual(await rpCall(sim, agent, '/auth', {}), {
       status: 400,

@@ -66,6 +66,8 @@ export interface RunningSbidSimulator {
   certPaths?: SbidPki['paths'];
   /** The maintenance switch: while on, every RP API call answers 503 {errorCode: maintenance}. */
   setMaintenance(on: boolean): void;
+  /** Error injection: the next `times` RP API calls (default 1) answer this BankID error with its status. */
+  injectError(errorCode: SbidErrorCode, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -74,7 +76,7 @@ const PAGE_CSP_BASE = "default-src 'none'; style-src 'self'; img-src 'self'; fra
 const MAX_USER_VISIBLE_DATA = 1500;
 const MAX_USER_NON_VISIBLE_DATA = 200_000;
 
-type ErrorCode =
+export type SbidErrorCode =
   | 'invalidParameters'
   | 'alreadyInProgress'
   | 'unauthorized'
@@ -84,6 +86,8 @@ type ErrorCode =
   | 'unsupportedMediaType'
   | 'internalError'
   | 'maintenance';
+
+type ErrorCode = SbidErrorCode;
 
 const STATUS: Record<ErrorCode, number> = {
   invalidParameters: 400,
@@ -219,6 +223,10 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     startWindowSeconds: o.startWindowSeconds ?? 30,
   });
   let maintenance = o.maintenance ?? false;
+  let injected: { errorCode: ErrorCode; remaining: number } | undefined;
+  const inject = (errorCode: ErrorCode, times: number) => {
+    injected = times > 0 ? { errorCode, remaining: times } : undefined;
+  };
 
   // ---- RP API: HTTPS, client certificate requested and checked against the test CA ----
   const rp: FastifyInstance = Fastify({
@@ -243,8 +251,13 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
         cert && Object.keys(cert).length > 0 ? `client certificate not accepted (${socket.authorizationError})` : 'no client certificate';
       return sendError(reply, 'unauthorized', `Unauthorized: ${why}`);
     }
-    if (maintenance && req.url.startsWith(API_PREFIX))
-      return sendError(reply, 'maintenance', 'Service is under maintenance, try again later');
+    if (!req.url.startsWith(API_PREFIX)) return undefined;
+    if (maintenance) return sendError(reply, 'maintenance', 'Service is under maintenance, try again later');
+    if (injected) {
+      const { errorCode } = injected;
+      if (--injected.remaining <= 0) injected = undefined;
+      return sendError(reply, errorCode, `Injected by the simulator: ${errorCode}`);
+    }
     return undefined;
   });
 
@@ -480,6 +493,15 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     return reply.send({ maintenance });
   });
   app.get('/admin/maintenance', async (_req, reply) => reply.send({ maintenance }));
+  app.put('/admin/inject-error', async (req, reply) => {
+    const b = (req.body ?? {}) as { errorCode?: unknown; times?: unknown };
+    const times = b.times === undefined ? 1 : b.times;
+    if (typeof b.errorCode !== 'string' || !(b.errorCode in STATUS) || typeof times !== 'number' || !Number.isInteger(times) || times < 0) {
+      return reply.code(400).send({ error: `expected {"errorCode": one of ${Object.keys(STATUS).join(', ')}, "times"?: a whole number}` });
+    }
+    inject(b.errorCode as ErrorCode, times);
+    return reply.send({ errorCode: b.errorCode, times });
+  });
 
   app.setNotFoundHandler((req, reply) => page(reply, 404, errorPage(langOf(req), 'Not found.')));
   app.setErrorHandler((err, req, reply) => {
@@ -519,6 +541,10 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     certPaths: pki.paths,
     setMaintenance(on: boolean) {
       maintenance = on;
+    },
+    injectError(errorCode: ErrorCode, times = 1) {
+      if (!(errorCode in STATUS)) throw new Error(`injectError: unknown errorCode ${errorCode}`);
+      inject(errorCode, times);
     },
     async close() {
       clearInterval(purge);
