@@ -261,6 +261,23 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     }
   });
 
+  it('a complete result is collectable for 3 minutes (then unknown), a failed one longer (5)', async () => {
+    const completed = await auth();
+    const opened = await openApp(`${sim.appUrl}/app?autostarttoken=${completed.autoStartToken}`);
+    await appPost(sim, { t: opened.token!, action: 'identify', person: DEFAULT_SWEDISH_PEOPLE[0]!.personalNumber });
+    await appPost(sim, { t: opened.token!, action: 'approve' });
+    const failed = await auth();
+    const scanned = await openApp(`${sim.appUrl}/app?autostarttoken=${failed.autoStartToken}`);
+    await appPost(sim, { t: scanned.token!, action: 'cancel' });
+    clockOffset += 3 * 60_000 + 1000;
+    try {
+      assert.equal((await rpCall(sim, agent, '/collect', { orderRef: completed.orderRef })).body.details, 'No such order');
+      assert.equal((await rpCall(sim, agent, '/collect', { orderRef: failed.orderRef })).body.hintCode, 'userCancel');
+    } finally {
+      clockOffset -= 3 * 60_000 + 1000;
+    }
+  });
+
   it('tolerates one second of skew either side, no more', async () => {
     const order = await auth();
     clockOffset += 4_500; // 4.5 s into the order: second 4 is current

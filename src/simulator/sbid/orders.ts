@@ -132,6 +132,10 @@ export class OrderBook {
     const order = this.#orders.get(orderRef);
     if (!order) return undefined;
     this.#advance(order);
+    if (this.#outlived(order)) {
+      this.#forget(order);
+      return undefined;
+    }
     return order;
   }
 
@@ -219,13 +223,17 @@ export class OrderBook {
 
   /** Forgets orders whose result can no longer be collected. */
   purge(): void {
-    const now = this.#clock.now();
     for (const order of this.#orders.values()) {
       this.#advance(order);
-      if (order.status === 'pending') continue;
-      const keep = order.status === 'complete' ? KEEP_COMPLETE_MS : KEEP_FAILED_MS;
-      if (now - (order.finishedAt ?? now) >= keep) this.#forget(order);
+      if (this.#outlived(order)) this.#forget(order);
     }
+  }
+
+  /** A finished order is kept (and collectable) 3 minutes when complete, 5 when failed. */
+  #outlived(order: Order): boolean {
+    if (order.status === 'pending' || order.finishedAt === undefined) return false;
+    const keep = order.status === 'complete' ? KEEP_COMPLETE_MS : KEEP_FAILED_MS;
+    return this.#clock.now() - order.finishedAt >= keep;
   }
 
   #forget(order: Order): void {
