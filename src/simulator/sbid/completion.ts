@@ -26,21 +26,18 @@ function requirementXml(order: Order): string {
 }
 
 // Parsed once per certificate, not per completed order.
-const subjectCache = new Map<string, string>();
-const derCache = new Map<string, string>();
-function subjectOf(pem: string): string {
-  let v = subjectCache.get(pem);
-  if (v === undefined) subjectCache.set(pem, (v = new X509Certificate(pem).subject.split('\n').reverse().join(',')));
-  return v;
-}
-function derOf(pem: string): string {
-  let v = derCache.get(pem);
-  if (v === undefined) derCache.set(pem, (v = new X509Certificate(pem).raw.toString('base64')));
-  return v;
+const certFields = new Map<string, { subject: string; der: string }>();
+function fieldsOf(pem: string): { subject: string; der: string } {
+  const cached = certFields.get(pem);
+  if (cached) return cached;
+  const cert = new X509Certificate(pem);
+  const fields = { subject: cert.subject.split('\n').reverse().join(','), der: cert.raw.toString('base64') };
+  certFields.set(pem, fields);
+  return fields;
 }
 
 function signatureXml(order: Order, person: SwedishPerson, rpCertPem: string, caCertPem: string): string {
-  const rpSubject = subjectOf(rpCertPem);
+  const rpSubject = fieldsOf(rpCertPem).subject;
   const visible = order.request.userVisibleData
     ? `<usrVisibleData charset="UTF-8" visible="wysiwys"${order.request.userVisibleDataFormat ? ` format="${xmlEsc(order.request.userVisibleDataFormat)}"` : ''}>${xmlEsc(order.request.userVisibleData)}</usrVisibleData>`
     : '';
@@ -54,7 +51,7 @@ function signatureXml(order: Order, person: SwedishPerson, rpCertPem: string, ca
     `<env><ai><type>${b64('SIMULATOR')}</type><deviceInfo>${b64('eidgate test app')}</deviceInfo><uhi>${b64(uhiFor(person.personalNumber))}</uhi>` +
     `<fsib>0</fsib><utb>cs1</utb>${requirementXml(order)}<uauth>pw</uauth></ai></env></clientInfo></bankIdSignedData>`;
   const digest = createHash('sha256').update(signedData).digest('base64');
-  const caDer = derOf(caCertPem);
+  const caDer = fieldsOf(caCertPem).der;
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="no"?>' +
     '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo xmlns="http://www.w3.org/2000/09/xmldsig#">' +
