@@ -131,7 +131,8 @@ function parseOrderRequest(kind: 'auth' | 'sign', body: unknown): OrderRequest {
   if (typeof b.endUserIp !== 'string' || !isIP(b.endUserIp)) throw new RpError('invalidParameters', 'Invalid endUserIp');
   const req: OrderRequest = { kind, endUserIp: b.endUserIp };
   if (b.returnUrl !== undefined) {
-    if (typeof b.returnUrl !== 'string' || !isHttpUrl(b.returnUrl)) throw new RpError('invalidParameters', 'Invalid returnUrl');
+    if (typeof b.returnUrl !== 'string' || b.returnUrl.length > 512 || !isHttpUrl(b.returnUrl))
+      throw new RpError('invalidParameters', 'Invalid returnUrl');
     req.returnUrl = b.returnUrl;
   }
   if (b.returnRisk !== undefined) {
