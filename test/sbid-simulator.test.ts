@@ -184,7 +184,11 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     assert.equal(approved.headers.get('location'), redirect);
     const done = await rpCall(sim, agent, '/collect', { orderRef: order.orderRef });
     assert.equal(done.body.status, 'complete');
-    assert.equal(((done.body.completionData as Json).user as Json).personalNumber, DEFAULT_SWEDISH_PEOPLE[3]!.personalNumber);
+    const cd = done.body.completionData as Json;
+    assert.equal((cd.user as Json).personalNumber, DEFAULT_SWEDISH_PEOPLE[3]!.personalNumber);
+    // Only what was asked for: no risk without returnRisk, no stepUp without requirement.mrtd.
+    assert.equal('risk' in cd, false);
+    assert.equal('stepUp' in cd, false);
   });
 
   it('returnUrl from /auth overrides the launch redirect; a non-http redirect is refused', async () => {
@@ -392,17 +396,24 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     });
   });
 
-  it('sign: userVisibleData is shown in the app and the signature says Signing', async () => {
+  it('sign: userVisibleData is shown in the app, the signature says Signing, requirement.mrtd gives stepUp', async () => {
     const text = 'Jag godkänner avtalet';
-    const r = await rpCall(sim, agent, '/sign', { endUserIp: '192.0.2.1', userVisibleData: Buffer.from(text).toString('base64') });
+    const r = await rpCall(sim, agent, '/sign', {
+      endUserIp: '192.0.2.1',
+      userVisibleData: Buffer.from(text).toString('base64'),
+      requirement: { mrtd: true },
+    });
     assert.equal(r.status, 200);
     const opened = await openApp(`${sim.appUrl}/app?autostarttoken=${r.body.autoStartToken}`);
     assert.match(opened.html, /Jag godkänner avtalet/);
     await appPost(sim, { t: opened.token!, action: 'identify', person: DEFAULT_SWEDISH_PEOPLE[0]!.personalNumber });
     await appPost(sim, { t: opened.token!, action: 'approve' });
     const done = await rpCall(sim, agent, '/collect', { orderRef: r.body.orderRef });
-    const xml = Buffer.from((done.body.completionData as Json).signature as string, 'base64').toString('utf8');
+    const cd = done.body.completionData as Json;
+    assert.deepEqual(cd.stepUp, { mrtd: true });
+    const xml = Buffer.from(cd.signature as string, 'base64').toString('utf8');
     assert.match(xml, /<funcId>Signing<\/funcId>/);
+    assert.match(xml, /<condition><type>Mrtd<\/type><value>yes<\/value><\/condition>/);
   });
 
   it('refuses a client with no certificate, or with a certificate from another CA (401 unauthorized)', async () => {
