@@ -241,6 +241,18 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).status, 400);
   });
 
+  it('test app forms act only with the token of the page that started the order (CSRF-safe)', async () => {
+    const order = await auth();
+    const scanned = await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 0))}`);
+    for (const t of ['', 'guess', order.orderRef as string, order.autoStartToken as string]) {
+      const res = await appPost(sim, { t, action: 'cancel' });
+      assert.equal(res.status, 404, t);
+    }
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'started');
+    assert.equal((await appPost(sim, { t: scanned.token!, action: 'bogus' })).status, 400);
+    await rpCall(sim, agent, '/cancel', { orderRef: order.orderRef });
+  });
+
   it('refuses a stale QR code (from 5 s ago) and a forged one, with a clear page; accepts the current one', async () => {
     const order = await auth();
     clockOffset += 10_000; // the order is now 10 s old
@@ -397,7 +409,7 @@ describe('Swedish BankID simulator: RP API and test app', () => {
   });
 
   it('sign: userVisibleData is shown in the app, the signature says Signing, requirement.mrtd gives stepUp', async () => {
-    const text = 'Jag godkänner avtalet';
+    const text = 'Jag godkänner avtalet <b>&</b>';
     const r = await rpCall(sim, agent, '/sign', {
       endUserIp: '192.0.2.1',
       userVisibleData: Buffer.from(text).toString('base64'),
@@ -405,7 +417,7 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     });
     assert.equal(r.status, 200);
     const opened = await openApp(`${sim.appUrl}/app?autostarttoken=${r.body.autoStartToken}`);
-    assert.match(opened.html, /Jag godkänner avtalet/);
+    assert.match(opened.html, /Jag godkänner avtalet &lt;b&gt;&amp;&lt;\/b&gt;/); // the RP's text is escaped, never markup
     await appPost(sim, { t: opened.token!, action: 'identify', person: DEFAULT_SWEDISH_PEOPLE[0]!.personalNumber });
     await appPost(sim, { t: opened.token!, action: 'approve' });
     const done = await rpCall(sim, agent, '/collect', { orderRef: r.body.orderRef });
