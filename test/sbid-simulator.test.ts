@@ -530,6 +530,12 @@ describe('Swedish BankID simulator: certificates in a data directory', () => {
       const agent = new Agent({ connect: { ca: caCertPem, cert: rpCertPem, key: rpKeyPem } });
       assert.equal((await rpCall(second, agent, '/auth', { endUserIp: '192.0.2.10' })).status, 200);
       await agent.close();
+      // Issued by the right CA is not enough: the server's own certificate (no clientAuth usage) is refused.
+      const serverAsClient = new Agent({
+        connect: { ca: caCertPem, cert: await readFile(join(dir, 'server.pem')), key: await readFile(join(dir, 'server.key.pem')) },
+      });
+      assert.equal((await rpCall(second, serverAsClient, '/auth', { endUserIp: '192.0.2.10' })).status, 401);
+      await serverAsClient.close();
     } finally {
       await second.close();
     }
