@@ -460,7 +460,8 @@ describe('Swedish BankID simulator: timeouts', () => {
   let sim: RunningSbidSimulator;
   let agent: Agent;
   before(async () => {
-    sim = await startSbidSimulator({ orderTtlSeconds: 1, startWindowSeconds: 30 });
+    // 3 s: long enough for the test to open the app first even on a loaded machine.
+    sim = await startSbidSimulator({ orderTtlSeconds: 3, startWindowSeconds: 30 });
     agent = rpAgent(sim);
   });
   after(async () => {
