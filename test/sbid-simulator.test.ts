@@ -176,6 +176,10 @@ describe('Swedish BankID simulator: RP API and test app', () => {
   it('same device: /app?autostarttoken opens the order; after approve the app goes to redirect', async () => {
     const order = await auth();
     const redirect = 'https://rp.example/back?x=1';
+    // A HEAD (a link preview, a prefetch) does not open the app.
+    const head = await fetch(`${sim.appUrl}/app?autostarttoken=${order.autoStartToken}`, { method: 'HEAD', redirect: 'manual' });
+    assert.notEqual(head.status, 303);
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'outstandingTransaction');
     const opened = await openApp(`${sim.appUrl}/app?autostarttoken=${order.autoStartToken}&redirect=${encodeURIComponent(redirect)}`);
     assert.equal(opened.status, 200);
     assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'started');

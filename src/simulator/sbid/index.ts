@@ -331,7 +331,8 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
   });
 
   // ---- Test app: plain HTTP pages ----
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  // No automatic HEAD routes: a HEAD to a start URL must not start the order.
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 16 * 1024, exposeHeadRoutes: false });
   await app.register(formbody);
 
   const page = (reply: FastifyReply, status: number, html: string, formTarget?: string) => {
