@@ -172,6 +172,24 @@ describe('BankID simulator test app in a real browser', { skip: !existsSync(CHRO
     }
   });
 
+  it('requirement.mrtd adds the passport step, in Swedish', async () => {
+    const order = await rp('/auth', { endUserIp: '192.0.2.20', requirement: { mrtd: true } });
+    const context = await browser.newContext({ locale: 'sv-SE' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${sim.appUrl}/app?autostarttoken=${order.autoStartToken}`);
+      await page.getByRole('button', { name: 'Fortsätt' }).click();
+      await page.getByRole('heading', { name: 'Läs in ditt pass eller id-kort' }).waitFor();
+      await check(page, 'passport step (sv)');
+      await page.getByRole('button', { name: 'Dokumentet är inläst' }).click();
+      await page.getByRole('button', { name: 'Identifiera' }).click();
+      await page.getByText('Identifieringen är klar').waitFor();
+      assert.deepEqual(((await rp('/collect', { orderRef: order.orderRef })).completionData as Json).stepUp, { mrtd: true });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the start page explains itself', async () => {
     const page = await browser.newPage();
     try {

@@ -312,6 +312,24 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     await auth({ endUserIp: '192.0.2.10', requirement: { personalNumber: pnr } });
   });
 
+  it('requirement.mrtd: after choosing a BankID the order waits at userMrtd until the passport is read, then userSign', async () => {
+    const order = await auth({ endUserIp: '192.0.2.10', requirement: { mrtd: true } });
+    const scanned = await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 0))}`);
+    await appPost(sim, { t: scanned.token!, action: 'identify', person: DEFAULT_SWEDISH_PEOPLE[0]!.personalNumber });
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'userMrtd');
+    const page = await (await fetch(new URL(scanned.location!, sim.appUrl))).text();
+    assert.match(page, /Read your passport or ID card/);
+    // Approving before the document is read does nothing.
+    await appPost(sim, { t: scanned.token!, action: 'approve' });
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'userMrtd');
+    await appPost(sim, { t: scanned.token!, action: 'mrtd' });
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'userSign');
+    await appPost(sim, { t: scanned.token!, action: 'approve' });
+    const done = await rpCall(sim, agent, '/collect', { orderRef: order.orderRef });
+    assert.equal(done.body.status, 'complete');
+    assert.deepEqual((done.body.completionData as Json).stepUp, { mrtd: true });
+  });
+
   it('an order requiring a personalNumber offers only that person in the app', async () => {
     const pnr = DEFAULT_SWEDISH_PEOPLE[2]!.personalNumber;
     const order = await auth({ endUserIp: '192.0.2.10', requirement: { personalNumber: pnr } });
@@ -412,6 +430,7 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     const opened = await openApp(`${sim.appUrl}/app?autostarttoken=${r.body.autoStartToken}`);
     assert.match(opened.html, /Jag godkänner avtalet &lt;b&gt;&amp;&lt;\/b&gt;/); // the RP's text is escaped, never markup
     await appPost(sim, { t: opened.token!, action: 'identify', person: DEFAULT_SWEDISH_PEOPLE[0]!.personalNumber });
+    await appPost(sim, { t: opened.token!, action: 'mrtd' });
     await appPost(sim, { t: opened.token!, action: 'approve' });
     const done = await rpCall(sim, agent, '/collect', { orderRef: r.body.orderRef });
     const cd = done.body.completionData as Json;

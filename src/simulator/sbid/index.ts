@@ -14,6 +14,7 @@ import {
   confirmPage,
   donePage,
   errorPage,
+  mrtdPage,
   scanFormPage,
   STYLESHEET,
   STYLESHEET_PATH,
@@ -386,8 +387,9 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
   const renderOrder = (reply: FastifyReply, order: Order, appToken: string, lang: 'sv' | 'en') => {
     const info = { appToken, kind: order.request.kind, rpName, userVisibleText: decodeVisible(order) };
     if (order.status !== 'pending' || order.endedBy) return page(reply, 200, donePage(lang, finalMessage(order, lang)));
-    const chosen = order.hintCode === 'userSign' && order.personalNumber ? peopleByPnr.get(order.personalNumber) : undefined;
-    if (chosen) return page(reply, 200, confirmPage(lang, info, chosen), order.redirect);
+    const chosen = order.personalNumber ? peopleByPnr.get(order.personalNumber) : undefined;
+    if (chosen && order.hintCode === 'userMrtd') return page(reply, 200, mrtdPage(lang, info, chosen), order.redirect);
+    if (chosen && order.hintCode === 'userSign') return page(reply, 200, confirmPage(lang, info, chosen), order.redirect);
     const required = order.request.requirement?.personalNumber;
     const choices = required ? people.filter((p) => p.personalNumber === required) : people;
     return page(reply, 200, choosePage(lang, info, choices, required), order.redirect);
@@ -476,6 +478,9 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
         orders.chooseIdentity(order, person.personalNumber);
         return back();
       }
+      case 'mrtd':
+        orders.mrtdDone(order);
+        return back();
       case 'approve': {
         const person = order.personalNumber ? peopleByPnr.get(order.personalNumber) : undefined;
         if (person?.certificateErr) orders.failInApp(order, 'certificateErr');

@@ -4,6 +4,7 @@
 //        │ QR scanned / app opened with autoStartToken (within the start window)
 //        ▼
 //   pending started ──(a person's BankID chosen in the test app)──▶ pending userSign ──(confirm)──▶ complete
+//   (with requirement.mrtd: started ──▶ pending userMrtd ──(passport or ID card "read")──▶ userSign)
 //        │                                                              │
 //        └── cancel in the app: failed userCancel ◀─────────────────────┤── BankID revoked: failed certificateErr
 //   not started within the start window: failed startFailed;  not complete within the order TTL: failed expiredTransaction;
@@ -14,7 +15,7 @@
 // collected twice"); after that, and after an RP cancel, the order is unknown (invalidParameters).
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
-export type PendingHint = 'outstandingTransaction' | 'noClient' | 'started' | 'userSign';
+export type PendingHint = 'outstandingTransaction' | 'noClient' | 'started' | 'userMrtd' | 'userSign';
 export type FailedHint = 'userCancel' | 'expiredTransaction' | 'certificateErr' | 'startFailed' | 'cancelled';
 
 export interface Requirement {
@@ -191,13 +192,24 @@ export class OrderBook {
     return this.#start(order, 'qr', undefined);
   }
 
-  /** The person picked a BankID in the app: the order moves to userSign; any other order for them is cancelled. */
+  /**
+   * The person picked a BankID in the app: the order moves to userSign (or first to userMrtd when the RP
+   * required a passport/ID-card check); any other pending order for them is cancelled.
+   */
   chooseIdentity(order: Order, personalNumber: string): boolean {
     this.#advance(order);
     if (order.status !== 'pending' || order.hintCode !== 'started') return false;
     const other = this.#pendingFor(personalNumber);
     if (other && other !== order) this.#fail(other, 'cancelled');
     order.personalNumber = personalNumber;
+    order.hintCode = order.request.requirement?.mrtd ? 'userMrtd' : 'userSign';
+    return true;
+  }
+
+  /** The person's passport or national ID card was read (simulated): userMrtd → userSign. */
+  mrtdDone(order: Order): boolean {
+    this.#advance(order);
+    if (order.status !== 'pending' || order.hintCode !== 'userMrtd') return false;
     order.hintCode = 'userSign';
     return true;
   }
@@ -216,7 +228,8 @@ export class OrderBook {
   /** The person cancelled in the app, or their BankID turned out unusable. */
   failInApp(order: Order, hint: 'userCancel' | 'certificateErr'): boolean {
     this.#advance(order);
-    if (order.status !== 'pending' || (order.hintCode !== 'started' && order.hintCode !== 'userSign')) return false;
+    const inApp = order.hintCode === 'started' || order.hintCode === 'userMrtd' || order.hintCode === 'userSign';
+    if (order.status !== 'pending' || !inApp) return false;
     this.#fail(order, hint);
     return true;
   }
