@@ -255,6 +255,18 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     }
     assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'started');
     assert.equal((await appPost(sim, { t: scanned.token!, action: 'bogus' })).status, 400);
+    // Repeated fields are a caller's mistake: a clear 4xx page, never a 500.
+    const twice = await fetch(`${sim.appUrl}/app/scan?qr=a&qr=b`);
+    assert.equal(twice.status, 200); // no single qr given: the paste form again
+    const twiceStart = await fetch(`${sim.appUrl}/app?autostarttoken=a&autostarttoken=b`);
+    assert.equal(twiceStart.status, 200);
+    const twicePost = await fetch(`${sim.appUrl}/app/order`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `t=${scanned.token}&t=x&action=cancel`,
+    });
+    assert.equal(twicePost.status, 404);
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'started');
     await rpCall(sim, agent, '/cancel', { orderRef: order.orderRef });
   });
 

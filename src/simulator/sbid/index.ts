@@ -362,9 +362,16 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
       .send(STYLESHEET),
   );
 
+  // Query and form fields as single strings: a repeated field (an array) counts as absent, never a 500.
   type Q = Record<string, string | undefined>;
-  const langOf = (req: FastifyRequest) =>
-    appLang((req.query as Q).lang ?? (req.body as Q | undefined)?.lang, req.headers['accept-language']);
+  const fields = (raw: unknown): Q => {
+    const out: Q = {};
+    if (raw && typeof raw === 'object') {
+      for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
+    }
+    return out;
+  };
+  const langOf = (req: FastifyRequest) => appLang(fields(req.query).lang ?? fields(req.body).lang, req.headers['accept-language']);
   const rpName = 'Testbanken Simulator AB';
   const finalMessage = (order: Order, lang: 'sv' | 'en'): string => {
     if (order.endedBy === 'rp-cancel') return text('rpCancel', lang);
@@ -422,7 +429,7 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
   app.get('/', async (_req, reply) => reply.redirect('/app', 303));
 
   app.get('/app', async (req, reply) => {
-    const q = req.query as Q;
+    const q = fields(req.query);
     const lang = langOf(req);
     if (!q.autostarttoken) return page(reply, 200, startPage(lang));
     let redirect: string | undefined;
@@ -436,7 +443,7 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
   });
 
   app.get('/app/scan', async (req, reply) => {
-    const q = req.query as Q;
+    const q = fields(req.query);
     const lang = langOf(req);
     if (!q.qr) return page(reply, 200, scanFormPage(lang));
     const result = orders.startWithQr(q.qr.trim());
@@ -446,14 +453,14 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
 
   app.get('/app/order', async (req, reply) => {
     const lang = langOf(req);
-    const appToken = (req.query as Q).t ?? '';
+    const appToken = fields(req.query).t ?? '';
     const order = orders.byAppToken(appToken);
     if (!order) return page(reply, 404, errorPage(lang, lang === 'sv' ? 'Okänd order.' : 'Unknown order.'));
     return renderOrder(reply, order, appToken, lang);
   });
 
   app.post('/app/order', async (req, reply) => {
-    const body = (req.body ?? {}) as Q;
+    const body = fields(req.body);
     const lang = langOf(req);
     // The app token is the order's capability: only the page that started the order has it (CSRF-safe).
     const appToken = body.t ?? '';
