@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { Agent, fetch } from 'undici';
 import { generatePki } from '../src/simulator/sbid/certs.ts';
 import { isValidPersonalNumber, luhnDigit, withCheckDigit } from '../src/simulator/sbid/people.ts';
@@ -488,6 +489,69 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     assert.match(html, /<html lang="sv">/);
     assert.match(html, /BankID-simulator — inte det riktiga BankID/);
     assert.doesNotMatch(html, /<script/);
+  });
+});
+
+describe('Swedish BankID simulator: fuzzed RP requests', () => {
+  let sim: RunningSbidSimulator;
+  let agent: Agent;
+  before(async () => {
+    sim = await startSbidSimulator();
+    agent = rpAgent(sim);
+  });
+  after(async () => {
+    await agent.close();
+    await sim.close();
+  });
+
+  const nasty = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.constantFrom('\u0000', '\ud800', '', '192.0.2.1', '::1', '198112189876', 'simpleMarkdownV1', 'QQ==', 'https://rp.example/'),
+    fc.string({ minLength: 400, maxLength: 3000 }),
+  );
+  const value: fc.Arbitrary<unknown> = fc.oneof(
+    nasty,
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(nasty, { maxLength: 3 }),
+  );
+  const body = fc.oneof(
+    fc.record(
+      {
+        endUserIp: value,
+        returnUrl: value,
+        returnRisk: value,
+        userVisibleData: value,
+        userVisibleDataFormat: value,
+        userNonVisibleData: value,
+        orderRef: value,
+        requirement: fc.oneof(
+          value,
+          fc.record(
+            { personalNumber: value, mrtd: value, pinCode: value, cardReader: value, certificatePolicies: value },
+            { requiredKeys: [] },
+          ),
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+    value,
+  );
+
+  it('whatever the body, the answer is a success shape or a 4xx {errorCode, details}, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/auth', '/sign', '/collect', '/cancel'), body, async (path, b) => {
+        const r = await rpCall(sim, agent, path, JSON.stringify(b));
+        assert.ok(r.status < 500, `${path} ${JSON.stringify(b)} → ${r.status} ${JSON.stringify(r.body)}`);
+        if (r.status >= 400) {
+          assert.deepEqual(Object.keys(r.body).sort(), ['details', 'errorCode']);
+          assert.equal(typeof r.body.details, 'string');
+        }
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
   });
 });
 
