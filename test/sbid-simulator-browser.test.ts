@@ -39,6 +39,7 @@ describe('BankID simulator test app in a real browser', { skip: !existsSync(CHRO
   let service: Server;
   let serviceUrl: string;
   const checked = new Set<string>();
+  let stoppedAt: number | undefined;
 
   const rp = async (path: string, body: Json): Promise<Json> => {
     const res = await fetch(`${sim.rpApiUrl}${path}`, {
@@ -67,7 +68,9 @@ describe('BankID simulator test app in a real browser', { skip: !existsSync(CHRO
         '--disable-sync',
       ],
     });
-    sim = await startSbidSimulator();
+    // A clock the QR test can stop, so a slow machine cannot make its code stale between paste and submit
+    // (QR timing itself is covered in sbid-simulator.test.ts).
+    sim = await startSbidSimulator({ clock: () => stoppedAt ?? Date.now() });
     agent = new Agent({ connect: { ca: sim.caCertPem, cert: sim.rpCertPem, key: sim.rpKeyPem } });
     service = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -86,8 +89,8 @@ describe('BankID simulator test app in a real browser', { skip: !existsSync(CHRO
   });
 
   it('another device: the QR content pasted into the scan form, a person chosen, identified → complete', async () => {
+    stoppedAt = Date.now();
     const order = await rp('/auth', { endUserIp: '192.0.2.20' });
-    const orderTime = Date.now(); // as an RP does: the QR's time counts from the /auth response
     const page = await browser.newPage();
     try {
       await page.goto(`${sim.appUrl}/app/scan?lang=en`);
@@ -95,7 +98,7 @@ describe('BankID simulator test app in a real browser', { skip: !existsSync(CHRO
       await page.getByRole('link', { name: 'Svenska' }).click();
       assert.equal(await page.getAttribute('html', 'lang'), 'sv');
       await page.getByRole('link', { name: 'English' }).click();
-      const seconds = Math.floor((Date.now() - orderTime) / 1000);
+      const seconds = 0; // the simulator's clock stands still at the order's creation
       const qr = `bankid.${order.qrStartToken}.${seconds}.${createHmac('sha256', order.qrStartSecret as string)
         .update(String(seconds))
         .digest('hex')}`;
@@ -116,11 +119,12 @@ describe('BankID simulator test app in a real browser', { skip: !existsSync(CHRO
       assert.equal(done.status, 'complete');
       assert.equal(((done.completionData as Json).user as Json).personalNumber, person.personalNumber);
     } finally {
+      stoppedAt = undefined;
       await page.close();
     }
   });
 
-  it('a stale QR code gets a clear page', async () => {
+  it('a forged QR code gets a clear, accessible page', async () => {
     const order = await rp('/auth', { endUserIp: '192.0.2.20' });
     const page = await browser.newPage();
     try {
@@ -165,6 +169,24 @@ describe('BankID simulator test app in a real browser', { skip: !existsSync(CHRO
       assert.equal((await rp('/collect', { orderRef: order.orderRef })).status, 'complete');
     } finally {
       await page.close();
+    }
+  });
+
+  it('requirement.mrtd adds the passport step, in Swedish', async () => {
+    const order = await rp('/auth', { endUserIp: '192.0.2.20', requirement: { mrtd: true } });
+    const context = await browser.newContext({ locale: 'sv-SE' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${sim.appUrl}/app?autostarttoken=${order.autoStartToken}`);
+      await page.getByRole('button', { name: 'Fortsätt' }).click();
+      await page.getByRole('heading', { name: 'Läs in ditt pass eller id-kort' }).waitFor();
+      await check(page, 'passport step (sv)');
+      await page.getByRole('button', { name: 'Dokumentet är inläst' }).click();
+      await page.getByRole('button', { name: 'Identifiera' }).click();
+      await page.getByText('Identifieringen är klar').waitFor();
+      assert.deepEqual(((await rp('/collect', { orderRef: order.orderRef })).completionData as Json).stepUp, { mrtd: true });
+    } finally {
+      await context.close();
     }
   });
 

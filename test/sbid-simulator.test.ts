@@ -3,10 +3,14 @@
 // "phone" scan or open it, poll /collect.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { Agent, fetch } from 'undici';
 import { generatePki } from '../src/simulator/sbid/certs.ts';
 import { isValidPersonalNumber, luhnDigit, withCheckDigit } from '../src/simulator/sbid/people.ts';
@@ -101,9 +105,10 @@ describe('personnummer', () => {
 describe('Swedish BankID simulator: RP API and test app', () => {
   let sim: RunningSbidSimulator;
   let agent: Agent;
-  let clockOffset = 0;
+  // The simulator's clock in this suite moves only when a test moves it, so QR timing is exact on any machine.
+  let simNow = Date.now();
   before(async () => {
-    sim = await startSbidSimulator({ clock: () => Date.now() + clockOffset });
+    sim = await startSbidSimulator({ clock: () => simNow });
     agent = rpAgent(sim);
   });
   after(async () => {
@@ -172,6 +177,10 @@ describe('Swedish BankID simulator: RP API and test app', () => {
   it('same device: /app?autostarttoken opens the order; after approve the app goes to redirect', async () => {
     const order = await auth();
     const redirect = 'https://rp.example/back?x=1';
+    // A HEAD (a link preview, a prefetch) does not open the app.
+    const head = await fetch(`${sim.appUrl}/app?autostarttoken=${order.autoStartToken}`, { method: 'HEAD', redirect: 'manual' });
+    assert.notEqual(head.status, 303);
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'outstandingTransaction');
     const opened = await openApp(`${sim.appUrl}/app?autostarttoken=${order.autoStartToken}&redirect=${encodeURIComponent(redirect)}`);
     assert.equal(opened.status, 200);
     assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'started');
@@ -181,7 +190,11 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     assert.equal(approved.headers.get('location'), redirect);
     const done = await rpCall(sim, agent, '/collect', { orderRef: order.orderRef });
     assert.equal(done.body.status, 'complete');
-    assert.equal(((done.body.completionData as Json).user as Json).personalNumber, DEFAULT_SWEDISH_PEOPLE[3]!.personalNumber);
+    const cd = done.body.completionData as Json;
+    assert.equal((cd.user as Json).personalNumber, DEFAULT_SWEDISH_PEOPLE[3]!.personalNumber);
+    // Only what was asked for: no risk without returnRisk, no stepUp without requirement.mrtd.
+    assert.equal('risk' in cd, false);
+    assert.equal('stepUp' in cd, false);
   });
 
   it('returnUrl from /auth overrides the launch redirect; a non-http redirect is refused', async () => {
@@ -234,40 +247,69 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).status, 400);
   });
 
+  it('test app forms act only with the token of the page that started the order (CSRF-safe)', async () => {
+    const order = await auth();
+    const scanned = await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 0))}`);
+    for (const t of ['', 'guess', order.orderRef as string, order.autoStartToken as string]) {
+      const res = await appPost(sim, { t, action: 'cancel' });
+      assert.equal(res.status, 404, t);
+    }
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'started');
+    assert.equal((await appPost(sim, { t: scanned.token!, action: 'bogus' })).status, 400);
+    // Repeated fields are a caller's mistake: a clear 4xx page, never a 500.
+    const twice = await fetch(`${sim.appUrl}/app/scan?qr=a&qr=b`);
+    assert.equal(twice.status, 200); // no single qr given: the paste form again
+    const twiceStart = await fetch(`${sim.appUrl}/app?autostarttoken=a&autostarttoken=b`);
+    assert.equal(twiceStart.status, 200);
+    const twicePost = await fetch(`${sim.appUrl}/app/order`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `t=${scanned.token}&t=x&action=cancel`,
+    });
+    assert.equal(twicePost.status, 404);
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'started');
+    await rpCall(sim, agent, '/cancel', { orderRef: order.orderRef });
+  });
+
   it('refuses a stale QR code (from 5 s ago) and a forged one, with a clear page; accepts the current one', async () => {
     const order = await auth();
-    clockOffset += 10_000; // the order is now 10 s old
-    try {
-      const stale = await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 5))}`);
-      assert.equal(stale.status, 400);
-      assert.match(stale.html, /too old/);
-      const forged = rpQr(order, 10).replace(/.{4}$/, '0000');
-      const f = await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(forged)}`);
-      assert.equal(f.status, 400);
-      assert.match(f.html, /not computed with this order/);
-      const wrongSecret = rpQr({ ...order, qrStartSecret: 'not-the-secret' }, 10);
-      assert.equal((await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(wrongSecret)}`)).status, 400);
-      assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'noClient');
-      const fresh = await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 10))}`);
-      assert.equal(fresh.status, 200);
-      assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'started');
-      // A second scan of the same order is refused.
-      assert.equal((await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 10))}`)).status, 409);
-    } finally {
-      clockOffset -= 10_000;
-    }
+    simNow += 10_000; // the order is now 10 s old
+    const stale = await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 5))}`);
+    assert.equal(stale.status, 400);
+    assert.match(stale.html, /too old/);
+    const forged = rpQr(order, 10).replace(/.{4}$/, '0000');
+    const f = await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(forged)}`);
+    assert.equal(f.status, 400);
+    assert.match(f.html, /not computed with this order/);
+    const wrongSecret = rpQr({ ...order, qrStartSecret: 'not-the-secret' }, 10);
+    assert.equal((await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(wrongSecret)}`)).status, 400);
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'noClient');
+    const fresh = await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 10))}`);
+    assert.equal(fresh.status, 200);
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'started');
+    // A second scan of the same order is refused.
+    assert.equal((await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 10))}`)).status, 409);
+  });
+
+  it('a complete result is collectable for 3 minutes (then unknown), a failed one longer (5)', async () => {
+    const completed = await auth();
+    const opened = await openApp(`${sim.appUrl}/app?autostarttoken=${completed.autoStartToken}`);
+    await appPost(sim, { t: opened.token!, action: 'identify', person: DEFAULT_SWEDISH_PEOPLE[0]!.personalNumber });
+    await appPost(sim, { t: opened.token!, action: 'approve' });
+    const failed = await auth();
+    const scanned = await openApp(`${sim.appUrl}/app?autostarttoken=${failed.autoStartToken}`);
+    await appPost(sim, { t: scanned.token!, action: 'cancel' });
+    simNow += 3 * 60_000 + 1000;
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: completed.orderRef })).body.details, 'No such order');
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: failed.orderRef })).body.hintCode, 'userCancel');
   });
 
   it('tolerates one second of skew either side, no more', async () => {
     const order = await auth();
-    clockOffset += 4_500; // 4.5 s into the order: second 4 is current
-    try {
-      assert.equal((await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 2))}`)).status, 400);
-      assert.equal((await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 6))}`)).status, 400);
-      assert.equal((await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 3))}`)).status, 200);
-    } finally {
-      clockOffset -= 4_500;
-    }
+    simNow += 4_500; // 4.5 s into the order: second 4 is current
+    assert.equal((await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 2))}`)).status, 400);
+    assert.equal((await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 6))}`)).status, 400);
+    assert.equal((await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 3))}`)).status, 200);
   });
 
   it('alreadyInProgress: a second order for the same personalNumber is refused and the first fails cancelled', async () => {
@@ -281,6 +323,24 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     assert.deepEqual(r.body, { orderRef: first.orderRef, status: 'failed', hintCode: 'cancelled' });
     // With no order in progress, the next one is accepted.
     await auth({ endUserIp: '192.0.2.10', requirement: { personalNumber: pnr } });
+  });
+
+  it('requirement.mrtd: after choosing a BankID the order waits at userMrtd until the passport is read, then userSign', async () => {
+    const order = await auth({ endUserIp: '192.0.2.10', requirement: { mrtd: true } });
+    const scanned = await openApp(`${sim.appUrl}/app/scan?qr=${encodeURIComponent(rpQr(order, 0))}`);
+    await appPost(sim, { t: scanned.token!, action: 'identify', person: DEFAULT_SWEDISH_PEOPLE[0]!.personalNumber });
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'userMrtd');
+    const page = await (await fetch(new URL(scanned.location!, sim.appUrl))).text();
+    assert.match(page, /Read your passport or ID card/);
+    // Approving before the document is read does nothing.
+    await appPost(sim, { t: scanned.token!, action: 'approve' });
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'userMrtd');
+    await appPost(sim, { t: scanned.token!, action: 'mrtd' });
+    assert.equal((await rpCall(sim, agent, '/collect', { orderRef: order.orderRef })).body.hintCode, 'userSign');
+    await appPost(sim, { t: scanned.token!, action: 'approve' });
+    const done = await rpCall(sim, agent, '/collect', { orderRef: order.orderRef });
+    assert.equal(done.body.status, 'complete');
+    assert.deepEqual((done.body.completionData as Json).stepUp, { mrtd: true });
   });
 
   it('an order requiring a personalNumber offers only that person in the app', async () => {
@@ -320,6 +380,29 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     assert.equal((await rpCall(sim, agent, '/collect', { orderRef: 'x' })).status, 400);
   });
 
+  it('error injection: the next calls answer the injected error with its status, then the API is back', async () => {
+    sim.injectError('internalError', 2);
+    assert.deepEqual((await rpCall(sim, agent, '/auth', { endUserIp: '192.0.2.10' })).status, 500);
+    const second = await rpCall(sim, agent, '/collect', { orderRef: 'x' });
+    assert.equal(second.status, 500);
+    assert.equal(second.body.errorCode, 'internalError');
+    assert.equal((await rpCall(sim, agent, '/auth', { endUserIp: '192.0.2.10' })).status, 200);
+    const put = await fetch(`${sim.appUrl}/admin/inject-error`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorCode: 'requestTimeout' }),
+    });
+    assert.equal(put.status, 200);
+    assert.equal((await rpCall(sim, agent, '/auth', { endUserIp: '192.0.2.10' })).body.errorCode, 'requestTimeout');
+    assert.equal((await rpCall(sim, agent, '/auth', { endUserIp: '192.0.2.10' })).status, 200);
+    const bad = await fetch(`${sim.appUrl}/admin/inject-error`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorCode: 'nope' }),
+    });
+    assert.equal(bad.status, 400);
+  });
+
   it("answers bad requests with BankID's error object and status", async () => {
     assert.deepEqual(await rpCall(sim, agent, '/auth', {}), {
       status: 400,
@@ -349,17 +432,25 @@ describe('Swedish BankID simulator: RP API and test app', () => {
     });
   });
 
-  it('sign: userVisibleData is shown in the app and the signature says Signing', async () => {
-    const text = 'Jag godkänner avtalet';
-    const r = await rpCall(sim, agent, '/sign', { endUserIp: '192.0.2.1', userVisibleData: Buffer.from(text).toString('base64') });
+  it('sign: userVisibleData is shown in the app, the signature says Signing, requirement.mrtd gives stepUp', async () => {
+    const text = 'Jag godkänner avtalet <b>&</b>';
+    const r = await rpCall(sim, agent, '/sign', {
+      endUserIp: '192.0.2.1',
+      userVisibleData: Buffer.from(text).toString('base64'),
+      requirement: { mrtd: true },
+    });
     assert.equal(r.status, 200);
     const opened = await openApp(`${sim.appUrl}/app?autostarttoken=${r.body.autoStartToken}`);
-    assert.match(opened.html, /Jag godkänner avtalet/);
+    assert.match(opened.html, /Jag godkänner avtalet &lt;b&gt;&amp;&lt;\/b&gt;/); // the RP's text is escaped, never markup
     await appPost(sim, { t: opened.token!, action: 'identify', person: DEFAULT_SWEDISH_PEOPLE[0]!.personalNumber });
+    await appPost(sim, { t: opened.token!, action: 'mrtd' });
     await appPost(sim, { t: opened.token!, action: 'approve' });
     const done = await rpCall(sim, agent, '/collect', { orderRef: r.body.orderRef });
-    const xml = Buffer.from((done.body.completionData as Json).signature as string, 'base64').toString('utf8');
+    const cd = done.body.completionData as Json;
+    assert.deepEqual(cd.stepUp, { mrtd: true });
+    const xml = Buffer.from(cd.signature as string, 'base64').toString('utf8');
     assert.match(xml, /<funcId>Signing<\/funcId>/);
+    assert.match(xml, /<condition><type>Mrtd<\/type><value>yes<\/value><\/condition>/);
   });
 
   it('refuses a client with no certificate, or with a certificate from another CA (401 unauthorized)', async () => {
@@ -401,11 +492,75 @@ describe('Swedish BankID simulator: RP API and test app', () => {
   });
 });
 
+describe('Swedish BankID simulator: fuzzed RP requests', () => {
+  let sim: RunningSbidSimulator;
+  let agent: Agent;
+  before(async () => {
+    sim = await startSbidSimulator();
+    agent = rpAgent(sim);
+  });
+  after(async () => {
+    await agent.close();
+    await sim.close();
+  });
+
+  const nasty = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.constantFrom('\u0000', '\ud800', '', '192.0.2.1', '::1', '198112189876', 'simpleMarkdownV1', 'QQ==', 'https://rp.example/'),
+    fc.string({ minLength: 400, maxLength: 3000 }),
+  );
+  const value: fc.Arbitrary<unknown> = fc.oneof(
+    nasty,
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(nasty, { maxLength: 3 }),
+  );
+  const body = fc.oneof(
+    fc.record(
+      {
+        endUserIp: value,
+        returnUrl: value,
+        returnRisk: value,
+        userVisibleData: value,
+        userVisibleDataFormat: value,
+        userNonVisibleData: value,
+        orderRef: value,
+        requirement: fc.oneof(
+          value,
+          fc.record(
+            { personalNumber: value, mrtd: value, pinCode: value, cardReader: value, certificatePolicies: value },
+            { requiredKeys: [] },
+          ),
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+    value,
+  );
+
+  it('whatever the body, the answer is a success shape or a 4xx {errorCode, details}, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/auth', '/sign', '/collect', '/cancel'), body, async (path, b) => {
+        const r = await rpCall(sim, agent, path, JSON.stringify(b));
+        assert.ok(r.status < 500, `${path} ${JSON.stringify(b)} → ${r.status} ${JSON.stringify(r.body)}`);
+        if (r.status >= 400) {
+          assert.deepEqual(Object.keys(r.body).sort(), ['details', 'errorCode']);
+          assert.equal(typeof r.body.details, 'string');
+        }
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
+  });
+});
+
 describe('Swedish BankID simulator: timeouts', () => {
   let sim: RunningSbidSimulator;
   let agent: Agent;
   before(async () => {
-    sim = await startSbidSimulator({ orderTtlSeconds: 1, startWindowSeconds: 30 });
+    // 3 s: long enough for the test to open the app first even on a loaded machine.
+    sim = await startSbidSimulator({ orderTtlSeconds: 3, startWindowSeconds: 30 });
     agent = rpAgent(sim);
   });
   after(async () => {
@@ -464,8 +619,67 @@ describe('Swedish BankID simulator: certificates in a data directory', () => {
       const agent = new Agent({ connect: { ca: caCertPem, cert: rpCertPem, key: rpKeyPem } });
       assert.equal((await rpCall(second, agent, '/auth', { endUserIp: '192.0.2.10' })).status, 200);
       await agent.close();
+      // Issued by the right CA is not enough: the server's own certificate (no clientAuth usage) is refused.
+      const serverAsClient = new Agent({
+        connect: { ca: caCertPem, cert: await readFile(join(dir, 'server.pem')), key: await readFile(join(dir, 'server.key.pem')) },
+      });
+      assert.equal((await rpCall(second, serverAsClient, '/auth', { endUserIp: '192.0.2.10' })).status, 401);
+      await serverAsClient.close();
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('Swedish BankID simulator: people and standalone use', () => {
+  it('refuses a people list with an invalid personnummer, naming the entry', async () => {
+    await assert.rejects(
+      startSbidSimulator({ people: [{ personalNumber: '198112189875', givenName: 'A', surname: 'B' }] }),
+      /people\[0\]\.personalNumber/,
+    );
+  });
+
+  it('runs standalone: prints the URLs and certificate paths, and the printed RP certificate works', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eidgate-sbid-cli-'));
+    const child = spawn(process.execPath, ['src/simulator/sbid/main.ts'], {
+      env: { PATH: process.env.PATH, SBID_SIM_RP_PORT: '0', SBID_SIM_APP_PORT: '0', SBID_SIM_DATA_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = once(child, 'exit');
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('RP PKCS#12')) resolve();
+        });
+        exited.then(([code]) => reject(new Error(`exited ${code}: ${err}`)));
+      });
+      const rpApiUrl = /RP API \(mutual TLS\):\s+(\S+)/.exec(out)?.[1];
+      assert.match(rpApiUrl ?? '', /^https:\/\/localhost:\d+\/rp\/v6\.0$/);
+      assert.match(out, /test app:\s+http:\/\/localhost:\d+\/app\?autostarttoken=/);
+      for (const f of ['ca.pem', 'rp.pem', 'rp.key.pem', 'rp.p12']) {
+        assert.ok(out.includes(join(dir, f)), f);
+        assert.ok(existsSync(join(dir, f)), f);
+      }
+      const agent = new Agent({
+        connect: { ca: await readFile(join(dir, 'ca.pem')), pfx: await readFile(join(dir, 'rp.p12')), passphrase: 'qwerty123' },
+      });
+      const res = await fetch(`${rpApiUrl}/auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ endUserIp: '192.0.2.1' }),
+        dispatcher: agent,
+      });
+      assert.equal(res.status, 200);
+      await res.arrayBuffer();
+      await agent.close();
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

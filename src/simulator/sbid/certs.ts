@@ -49,7 +49,7 @@ function issue(opts: {
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   // A positive serial: 16 random bytes with the top bit cleared.
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  serial.writeUInt8(serial.readUInt8(0) & 0x7f, 0);
   cert.serialNumber = serial.toString('hex');
   const now = new Date();
   cert.validity.notBefore = new Date(now.getTime() - 60 * 60 * 1000); // an hour of clock skew

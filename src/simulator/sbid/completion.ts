@@ -25,8 +25,19 @@ function requirementXml(order: Order): string {
   return `<requirement>${conditions.map(([t, v]) => `<condition><type>${t}</type><value>${xmlEsc(v)}</value></condition>`).join('')}</requirement>`;
 }
 
+// Parsed once per certificate, not per completed order.
+const certFields = new Map<string, { subject: string; der: string }>();
+function fieldsOf(pem: string): { subject: string; der: string } {
+  const cached = certFields.get(pem);
+  if (cached) return cached;
+  const cert = new X509Certificate(pem);
+  const fields = { subject: cert.subject.split('\n').reverse().join(','), der: cert.raw.toString('base64') };
+  certFields.set(pem, fields);
+  return fields;
+}
+
 function signatureXml(order: Order, person: SwedishPerson, rpCertPem: string, caCertPem: string): string {
-  const rpSubject = new X509Certificate(rpCertPem).subject.split('\n').reverse().join(',');
+  const rpSubject = fieldsOf(rpCertPem).subject;
   const visible = order.request.userVisibleData
     ? `<usrVisibleData charset="UTF-8" visible="wysiwys"${order.request.userVisibleDataFormat ? ` format="${xmlEsc(order.request.userVisibleDataFormat)}"` : ''}>${xmlEsc(order.request.userVisibleData)}</usrVisibleData>`
     : '';
@@ -40,7 +51,7 @@ function signatureXml(order: Order, person: SwedishPerson, rpCertPem: string, ca
     `<env><ai><type>${b64('SIMULATOR')}</type><deviceInfo>${b64('eidgate test app')}</deviceInfo><uhi>${b64(uhiFor(person.personalNumber))}</uhi>` +
     `<fsib>0</fsib><utb>cs1</utb>${requirementXml(order)}<uauth>pw</uauth></ai></env></clientInfo></bankIdSignedData>`;
   const digest = createHash('sha256').update(signedData).digest('base64');
-  const caDer = new X509Certificate(caCertPem).raw.toString('base64');
+  const caDer = fieldsOf(caCertPem).der;
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="no"?>' +
     '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo xmlns="http://www.w3.org/2000/09/xmldsig#">' +

@@ -14,6 +14,7 @@ import {
   confirmPage,
   donePage,
   errorPage,
+  mrtdPage,
   scanFormPage,
   STYLESHEET,
   STYLESHEET_PATH,
@@ -66,6 +67,8 @@ export interface RunningSbidSimulator {
   certPaths?: SbidPki['paths'];
   /** The maintenance switch: while on, every RP API call answers 503 {errorCode: maintenance}. */
   setMaintenance(on: boolean): void;
+  /** Error injection: the next `times` RP API calls (default 1) answer this BankID error with its status. */
+  injectError(errorCode: SbidErrorCode, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -74,7 +77,7 @@ const PAGE_CSP_BASE = "default-src 'none'; style-src 'self'; img-src 'self'; fra
 const MAX_USER_VISIBLE_DATA = 1500;
 const MAX_USER_NON_VISIBLE_DATA = 200_000;
 
-type ErrorCode =
+export type SbidErrorCode =
   | 'invalidParameters'
   | 'alreadyInProgress'
   | 'unauthorized'
@@ -84,6 +87,8 @@ type ErrorCode =
   | 'unsupportedMediaType'
   | 'internalError'
   | 'maintenance';
+
+type ErrorCode = SbidErrorCode;
 
 const STATUS: Record<ErrorCode, number> = {
   invalidParameters: 400,
@@ -127,7 +132,8 @@ function parseOrderRequest(kind: 'auth' | 'sign', body: unknown): OrderRequest {
   if (typeof b.endUserIp !== 'string' || !isIP(b.endUserIp)) throw new RpError('invalidParameters', 'Invalid endUserIp');
   const req: OrderRequest = { kind, endUserIp: b.endUserIp };
   if (b.returnUrl !== undefined) {
-    if (typeof b.returnUrl !== 'string' || !isHttpUrl(b.returnUrl)) throw new RpError('invalidParameters', 'Invalid returnUrl');
+    if (typeof b.returnUrl !== 'string' || b.returnUrl.length > 512 || !isHttpUrl(b.returnUrl))
+      throw new RpError('invalidParameters', 'Invalid returnUrl');
     req.returnUrl = b.returnUrl;
   }
   if (b.returnRisk !== undefined) {
@@ -219,6 +225,10 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     startWindowSeconds: o.startWindowSeconds ?? 30,
   });
   let maintenance = o.maintenance ?? false;
+  let injected: { errorCode: ErrorCode; remaining: number } | undefined;
+  const inject = (errorCode: ErrorCode, times: number) => {
+    injected = times > 0 ? { errorCode, remaining: times } : undefined;
+  };
 
   // ---- RP API: HTTPS, client certificate requested and checked against the test CA ----
   const rp: FastifyInstance = Fastify({
@@ -243,8 +253,13 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
         cert && Object.keys(cert).length > 0 ? `client certificate not accepted (${socket.authorizationError})` : 'no client certificate';
       return sendError(reply, 'unauthorized', `Unauthorized: ${why}`);
     }
-    if (maintenance && req.url.startsWith(API_PREFIX))
-      return sendError(reply, 'maintenance', 'Service is under maintenance, try again later');
+    if (!req.url.startsWith(API_PREFIX)) return undefined;
+    if (maintenance) return sendError(reply, 'maintenance', 'Service is under maintenance, try again later');
+    if (injected) {
+      const { errorCode } = injected;
+      if (--injected.remaining <= 0) injected = undefined;
+      return sendError(reply, errorCode, `Injected by the simulator: ${errorCode}`);
+    }
     return undefined;
   });
 
@@ -252,7 +267,7 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
   rp.removeAllContentTypeParsers();
   rp.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
     const type = req.headers['content-type'];
-    if (!type || type.trim().toLowerCase() !== 'application/json') {
+    if (type?.trim().toLowerCase() !== 'application/json') {
       done(new RpError('unsupportedMediaType', 'Content-Type must be application/json, without parameters'), undefined);
       return;
     }
@@ -317,7 +332,8 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
   });
 
   // ---- Test app: plain HTTP pages ----
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  // No automatic HEAD routes: a HEAD to a start URL must not start the order.
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 16 * 1024, exposeHeadRoutes: false });
   await app.register(formbody);
 
   const page = (reply: FastifyReply, status: number, html: string, formTarget?: string) => {
@@ -346,9 +362,16 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
       .send(STYLESHEET),
   );
 
+  // Query and form fields as single strings: a repeated field (an array) counts as absent, never a 500.
   type Q = Record<string, string | undefined>;
-  const langOf = (req: FastifyRequest) =>
-    appLang((req.query as Q).lang ?? (req.body as Q | undefined)?.lang, req.headers['accept-language']);
+  const fields = (raw: unknown): Q => {
+    const out: Q = {};
+    if (raw && typeof raw === 'object') {
+      for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
+    }
+    return out;
+  };
+  const langOf = (req: FastifyRequest) => appLang(fields(req.query).lang ?? fields(req.body).lang, req.headers['accept-language']);
   const rpName = 'Testbanken Simulator AB';
   const finalMessage = (order: Order, lang: 'sv' | 'en'): string => {
     if (order.endedBy === 'rp-cancel') return text('rpCancel', lang);
@@ -366,13 +389,14 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     return text('rpCancel', lang);
   };
 
-  const renderOrder = (reply: FastifyReply, order: Order, lang: 'sv' | 'en') => {
-    const info = { appToken: order.appToken!, kind: order.request.kind, rpName, userVisibleText: decodeVisible(order) };
+  const orderPage = (appToken: string, lang: 'sv' | 'en') => `/app/order?t=${encodeURIComponent(appToken)}&lang=${lang}`;
+
+  const renderOrder = (reply: FastifyReply, order: Order, appToken: string, lang: 'sv' | 'en') => {
+    const info = { appToken, kind: order.request.kind, rpName, userVisibleText: decodeVisible(order) };
     if (order.status !== 'pending' || order.endedBy) return page(reply, 200, donePage(lang, finalMessage(order, lang)));
-    if (order.hintCode === 'userSign') {
-      const person = peopleByPnr.get(order.personalNumber!)!;
-      return page(reply, 200, confirmPage(lang, info, person), order.redirect);
-    }
+    const chosen = order.personalNumber ? peopleByPnr.get(order.personalNumber) : undefined;
+    if (chosen && order.hintCode === 'userMrtd') return page(reply, 200, mrtdPage(lang, info, chosen), order.redirect);
+    if (chosen && order.hintCode === 'userSign') return page(reply, 200, confirmPage(lang, info, chosen), order.redirect);
     const required = order.request.requirement?.personalNumber;
     const choices = required ? people.filter((p) => p.personalNumber === required) : people;
     return page(reply, 200, choosePage(lang, info, choices, required), order.redirect);
@@ -405,7 +429,7 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
   app.get('/', async (_req, reply) => reply.redirect('/app', 303));
 
   app.get('/app', async (req, reply) => {
-    const q = req.query as Q;
+    const q = fields(req.query);
     const lang = langOf(req);
     if (!q.autostarttoken) return page(reply, 200, startPage(lang));
     let redirect: string | undefined;
@@ -415,32 +439,34 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     }
     const result = orders.startWithAutoStartToken(q.autostarttoken, redirect);
     if (!result.ok) return startFailurePage(reply, lang, result.reason, result.order);
-    return reply.redirect(`/app/order?t=${encodeURIComponent(result.order.appToken!)}&lang=${lang}`, 303);
+    return reply.redirect(orderPage(result.appToken, lang), 303);
   });
 
   app.get('/app/scan', async (req, reply) => {
-    const q = req.query as Q;
+    const q = fields(req.query);
     const lang = langOf(req);
     if (!q.qr) return page(reply, 200, scanFormPage(lang));
     const result = orders.startWithQr(q.qr.trim());
     if (!result.ok) return startFailurePage(reply, lang, result.reason, result.order, result.detail);
-    return reply.redirect(`/app/order?t=${encodeURIComponent(result.order.appToken!)}&lang=${lang}`, 303);
+    return reply.redirect(orderPage(result.appToken, lang), 303);
   });
 
   app.get('/app/order', async (req, reply) => {
     const lang = langOf(req);
-    const order = orders.byAppToken((req.query as Q).t ?? '');
+    const appToken = fields(req.query).t ?? '';
+    const order = orders.byAppToken(appToken);
     if (!order) return page(reply, 404, errorPage(lang, lang === 'sv' ? 'Okänd order.' : 'Unknown order.'));
-    return renderOrder(reply, order, lang);
+    return renderOrder(reply, order, appToken, lang);
   });
 
   app.post('/app/order', async (req, reply) => {
-    const body = (req.body ?? {}) as Q;
+    const body = fields(req.body);
     const lang = langOf(req);
     // The app token is the order's capability: only the page that started the order has it (CSRF-safe).
-    const order = orders.byAppToken(body.t ?? '');
+    const appToken = body.t ?? '';
+    const order = orders.byAppToken(appToken);
     if (!order) return page(reply, 404, errorPage(lang, lang === 'sv' ? 'Okänd order.' : 'Unknown order.'));
-    const back = () => reply.redirect(`/app/order?t=${encodeURIComponent(order.appToken!)}&lang=${lang}`, 303);
+    const back = () => reply.redirect(orderPage(appToken, lang), 303);
     const finish = () => (order.redirect && order.status !== 'pending' && !order.endedBy ? reply.redirect(order.redirect, 303) : back());
     switch (body.action) {
       case 'cancel':
@@ -459,6 +485,9 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
         orders.chooseIdentity(order, person.personalNumber);
         return back();
       }
+      case 'mrtd':
+        orders.mrtdDone(order);
+        return back();
       case 'approve': {
         const person = order.personalNumber ? peopleByPnr.get(order.personalNumber) : undefined;
         if (person?.certificateErr) orders.failInApp(order, 'certificateErr');
@@ -478,6 +507,15 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     return reply.send({ maintenance });
   });
   app.get('/admin/maintenance', async (_req, reply) => reply.send({ maintenance }));
+  app.put('/admin/inject-error', async (req, reply) => {
+    const b = (req.body ?? {}) as { errorCode?: unknown; times?: unknown };
+    const times = b.times === undefined ? 1 : b.times;
+    if (typeof b.errorCode !== 'string' || !(b.errorCode in STATUS) || typeof times !== 'number' || !Number.isInteger(times) || times < 0) {
+      return reply.code(400).send({ error: `expected {"errorCode": one of ${Object.keys(STATUS).join(', ')}, "times"?: a whole number}` });
+    }
+    inject(b.errorCode as ErrorCode, times);
+    return reply.send({ errorCode: b.errorCode, times });
+  });
 
   app.setNotFoundHandler((req, reply) => page(reply, 404, errorPage(langOf(req), 'Not found.')));
   app.setErrorHandler((err, req, reply) => {
@@ -517,6 +555,10 @@ export async function startSbidSimulator(o: SbidSimulatorOptions = {}): Promise<
     certPaths: pki.paths,
     setMaintenance(on: boolean) {
       maintenance = on;
+    },
+    injectError(errorCode: ErrorCode, times = 1) {
+      if (!(errorCode in STATUS)) throw new Error(`injectError: unknown errorCode ${errorCode}`);
+      inject(errorCode, times);
     },
     async close() {
       clearInterval(purge);

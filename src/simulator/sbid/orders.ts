@@ -4,6 +4,7 @@
 //        │ QR scanned / app opened with autoStartToken (within the start window)
 //        ▼
 //   pending started ──(a person's BankID chosen in the test app)──▶ pending userSign ──(confirm)──▶ complete
+//   (with requirement.mrtd: started ──▶ pending userMrtd ──(passport or ID card "read")──▶ userSign)
 //        │                                                              │
 //        └── cancel in the app: failed userCancel ◀─────────────────────┤── BankID revoked: failed certificateErr
 //   not started within the start window: failed startFailed;  not complete within the order TTL: failed expiredTransaction;
@@ -14,7 +15,7 @@
 // collected twice"); after that, and after an RP cancel, the order is unknown (invalidParameters).
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
-export type PendingHint = 'outstandingTransaction' | 'noClient' | 'started' | 'userSign';
+export type PendingHint = 'outstandingTransaction' | 'noClient' | 'started' | 'userMrtd' | 'userSign';
 export type FailedHint = 'userCancel' | 'expiredTransaction' | 'certificateErr' | 'startFailed' | 'cancelled';
 
 export interface Requirement {
@@ -76,7 +77,7 @@ export function qrContent(qrStartToken: string, qrStartSecret: string, seconds: 
 }
 
 export type ScanResult =
-  | { ok: true; order: Order }
+  | { ok: true; order: Order; appToken: string }
   | { ok: false; reason: 'malformed' | 'unknown' | 'forged' | 'stale' | 'notPending' | 'alreadyStarted'; order?: Order; detail?: string };
 
 export class OrderBook {
@@ -132,6 +133,10 @@ export class OrderBook {
     const order = this.#orders.get(orderRef);
     if (!order) return undefined;
     this.#advance(order);
+    if (this.#outlived(order)) {
+      this.#forget(order);
+      return undefined;
+    }
     return order;
   }
 
@@ -170,13 +175,14 @@ export class OrderBook {
   /** Another device: the app scanned the QR code; the code must be genuine and current. */
   startWithQr(content: string): ScanResult {
     const m = /^bankid\.([0-9a-fA-F-]{36})\.(0|[1-9]\d{0,6})\.([0-9a-f]{64})$/.exec(content);
+    const [, token = '', time = '', code = ''] = m ?? [];
     if (!m) return { ok: false, reason: 'malformed' };
-    const ref = this.#byQr.get(m[1]!);
+    const ref = this.#byQr.get(token);
     const order = ref ? this.get(ref) : undefined;
     if (!order) return { ok: false, reason: 'unknown' };
-    const seconds = Number(m[2]);
+    const seconds = Number(time);
     const expected = Buffer.from(qrContent(order.qrStartToken, order.qrStartSecret, seconds).slice(-64));
-    if (!timingSafeEqual(expected, Buffer.from(m[3]!))) return { ok: false, reason: 'forged', order };
+    if (!timingSafeEqual(expected, Buffer.from(code))) return { ok: false, reason: 'forged', order };
     // The code for second t is current during [t, t+1) of the order's life; one second either side is
     // tolerated for clock and network skew, no more.
     const elapsedMs = this.#clock.now() - order.createdAt;
@@ -186,13 +192,24 @@ export class OrderBook {
     return this.#start(order, 'qr', undefined);
   }
 
-  /** The person picked a BankID in the app: the order moves to userSign; any other order for them is cancelled. */
+  /**
+   * The person picked a BankID in the app: the order moves to userSign (or first to userMrtd when the RP
+   * required a passport/ID-card check); any other pending order for them is cancelled.
+   */
   chooseIdentity(order: Order, personalNumber: string): boolean {
     this.#advance(order);
     if (order.status !== 'pending' || order.hintCode !== 'started') return false;
     const other = this.#pendingFor(personalNumber);
     if (other && other !== order) this.#fail(other, 'cancelled');
     order.personalNumber = personalNumber;
+    order.hintCode = order.request.requirement?.mrtd ? 'userMrtd' : 'userSign';
+    return true;
+  }
+
+  /** The person's passport or national ID card was read (simulated): userMrtd → userSign. */
+  mrtdDone(order: Order): boolean {
+    this.#advance(order);
+    if (order.status !== 'pending' || order.hintCode !== 'userMrtd') return false;
     order.hintCode = 'userSign';
     return true;
   }
@@ -211,20 +228,25 @@ export class OrderBook {
   /** The person cancelled in the app, or their BankID turned out unusable. */
   failInApp(order: Order, hint: 'userCancel' | 'certificateErr'): boolean {
     this.#advance(order);
-    if (order.status !== 'pending' || (order.hintCode !== 'started' && order.hintCode !== 'userSign')) return false;
+    const inApp = order.hintCode === 'started' || order.hintCode === 'userMrtd' || order.hintCode === 'userSign';
+    if (order.status !== 'pending' || !inApp) return false;
     this.#fail(order, hint);
     return true;
   }
 
   /** Forgets orders whose result can no longer be collected. */
   purge(): void {
-    const now = this.#clock.now();
     for (const order of this.#orders.values()) {
       this.#advance(order);
-      if (order.status === 'pending') continue;
-      const keep = order.status === 'complete' ? KEEP_COMPLETE_MS : KEEP_FAILED_MS;
-      if (now - (order.finishedAt ?? now) >= keep) this.#forget(order);
+      if (this.#outlived(order)) this.#forget(order);
     }
+  }
+
+  /** A finished order is kept (and collectable) 3 minutes when complete, 5 when failed. */
+  #outlived(order: Order): boolean {
+    if (order.status === 'pending' || order.finishedAt === undefined) return false;
+    const keep = order.status === 'complete' ? KEEP_COMPLETE_MS : KEEP_FAILED_MS;
+    return this.#clock.now() - order.finishedAt >= keep;
   }
 
   #forget(order: Order): void {
@@ -250,9 +272,10 @@ export class OrderBook {
     order.startedAt = this.#clock.now();
     order.hintCode = 'started';
     order.redirect = via === 'autostart' ? redirect : undefined;
-    order.appToken = randomUUID();
-    this.#byAppToken.set(order.appToken, order.orderRef);
-    return { ok: true, order };
+    const appToken = randomUUID();
+    order.appToken = appToken;
+    this.#byAppToken.set(appToken, order.orderRef);
+    return { ok: true, order, appToken };
   }
 
   #fail(order: Order, hint: FailedHint): void {

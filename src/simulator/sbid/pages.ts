@@ -7,7 +7,7 @@ export type AppLang = 'sv' | 'en';
 export function appLang(query: string | undefined, acceptLanguage: string | undefined): AppLang {
   if (query === 'sv' || query === 'en') return query;
   for (const part of (acceptLanguage ?? '').split(',')) {
-    const tag = part.split(';')[0]!.trim().toLowerCase();
+    const tag = (part.split(';')[0] ?? '').trim().toLowerCase();
     if (tag.startsWith('sv')) return 'sv';
     if (tag.startsWith('en')) return 'en';
   }
@@ -41,6 +41,12 @@ const T = {
   as: { sv: 'Du identifierar dig som', en: 'You are identifying as' },
   identify: { sv: 'Identifiera', en: 'Identify' },
   sign: { sv: 'Skriv under', en: 'Sign' },
+  mrtdTitle: { sv: 'Läs in ditt pass eller id-kort', en: 'Read your passport or ID card' },
+  mrtdText: {
+    sv: 'Tjänsten kräver en extra kontroll: i den riktiga appen läser personen in chippet i sitt pass eller nationella id-kort. Simulatorn läser ingenting.',
+    en: 'The service requires an extra check: in the real app the person reads the chip of their passport or national ID card. The simulator reads nothing.',
+  },
+  mrtdDone: { sv: 'Dokumentet är inläst', en: 'Document read' },
   doneTitle: { sv: 'Klart', en: 'Done' },
   complete: { sv: 'Identifieringen är klar. Gå tillbaka till tjänsten.', en: 'Identification complete. Go back to the service.' },
   userCancel: { sv: 'Du avbröt. Gå tillbaka till tjänsten.', en: 'You cancelled. Go back to the service.' },
@@ -193,6 +199,19 @@ export function confirmPage(lang: AppLang, info: OrderPageInfo, person: SwedishP
 <button type="submit" name="action" value="cancel" class="secondary">${T.cancel[lang]}</button></p>
 </form>`;
   return layout(lang, T.codeTitle[lang], body, `/app/order?t=${encodeURIComponent(info.appToken)}&lang=${lang === 'sv' ? 'en' : 'sv'}`);
+}
+
+export function mrtdPage(lang: AppLang, info: OrderPageInfo, person: SwedishPerson): string {
+  const body = `${orderHeader(lang, info)}
+<p>${T.as[lang]} <strong>${esc(person.givenName)} ${esc(person.surname)}</strong> (${formatPnr(person.personalNumber)}).</p>
+<p>${T.mrtdText[lang]}</p>
+<form method="post" action="/app/order">
+<input type="hidden" name="t" value="${esc(info.appToken)}">
+<input type="hidden" name="lang" value="${lang}">
+<p class="actions"><button type="submit" name="action" value="mrtd">${T.mrtdDone[lang]}</button>
+<button type="submit" name="action" value="cancel" class="secondary">${T.cancel[lang]}</button></p>
+</form>`;
+  return layout(lang, T.mrtdTitle[lang], body, `/app/order?t=${encodeURIComponent(info.appToken)}&lang=${lang === 'sv' ? 'en' : 'sv'}`);
 }
 
 export function donePage(lang: AppLang, message: string): string {
