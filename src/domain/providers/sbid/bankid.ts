@@ -31,7 +31,7 @@ export type SbidLang = (typeof SBID_LANGUAGES)[number];
 
 type Messages = Record<SbidLang, string>;
 
-/** RFA1: start the app; RFA9: enter the code; RFA13: trying to start; RFA21: in progress; RFA3/6/8/17/22: failures. */
+/** RFA1: start the app; RFA9: enter the code; RFA13: trying to start; RFA21: in progress. (A failed order ends the page: the service says what happened.) */
 export const RFA: Record<string, Messages> = {
   RFA1: {
     sv: 'Starta BankID-appen.',
@@ -53,18 +53,6 @@ export const RFA: Record<string, Messages> = {
     en: 'Identification or signing in progress.',
     nb: 'Identifisering eller signering pågår.',
   },
-  RFA6: { sv: 'Åtgärden avbruten.', en: 'Action cancelled.', nb: 'Handlingen er avbrutt.' },
-  RFA8: {
-    sv: 'BankID-appen svarar inte. Kontrollera att den är startad och att du har internetanslutning. Försök sedan igen.',
-    en: 'The BankID app is not responding. Please check that it is started and that you have internet access. Then try again.',
-    nb: 'BankID-appen svarer ikke. Sjekk at den er startet og at du har internettilgang. Prøv så igjen.',
-  },
-  RFA17: {
-    sv: 'Misslyckades att läsa av QR-koden. Starta BankID-appen och läs av QR-koden. Kontrollera att BankID-appen är uppdaterad.',
-    en: 'Failed to scan the QR code. Start the BankID app and scan the QR code. Check that the BankID app is up to date.',
-    nb: 'Klarte ikke å lese QR-koden. Start BankID-appen og les av QR-koden. Sjekk at BankID-appen er oppdatert.',
-  },
-  RFA22: { sv: 'Okänt fel. Försök igen.', en: 'Unknown error. Please try again.', nb: 'Ukjent feil. Prøv igjen.' },
 };
 
 /**
@@ -75,19 +63,6 @@ export const RFA: Record<string, Messages> = {
 export function pendingMessage(hint: SbidHint | undefined, lang: SbidLang, sameDevice = false): string {
   const key =
     hint === 'userSign' ? 'RFA9' : hint === 'started' ? 'RFA21' : hint === 'outstandingTransaction' && sameDevice ? 'RFA13' : 'RFA1';
-  return (RFA[key] as Messages)[lang];
-}
-
-/** The message for a failed order's hint code. */
-export function failedMessage(hint: string | undefined, lang: SbidLang): string {
-  const key =
-    hint === 'userCancel' || hint === 'cancelled'
-      ? 'RFA6'
-      : hint === 'expiredTransaction'
-        ? 'RFA8'
-        : hint === 'startFailed'
-          ? 'RFA17'
-          : 'RFA22';
   return (RFA[key] as Messages)[lang];
 }
 
