@@ -31,6 +31,10 @@ import { adminDisabledRoutes, adminRoutes } from './http/admin/routes.ts';
 import { createApp } from './http/app.ts';
 import { healthRoutes } from './http/health.ts';
 import { oauthMetadataRoutes, tokenRoutes } from './http/oauth/token.ts';
+import { OidcClients } from './domain/oidc-clients.ts';
+import { OidcLogins } from './domain/oidc-login.ts';
+import { createOpenIdProvider } from './http/op/provider.ts';
+import { handToProvider, opRoutes } from './http/op/routes.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { pageRoutes } from './http/pages/routes.ts';
 import { urlsFor } from './http/paths.ts';
@@ -71,6 +75,7 @@ export interface Broker {
   eventJobs: EventJobs;
   providerConfigs: ProviderConfigs;
   journeys: Journeys;
+  oidcClients: OidcClients;
   devCredentials: DevCredentials | undefined;
   /**
    * On the embedded store (a data directory on disk): the admin token made at this start, which the
@@ -122,7 +127,25 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
     settleTimeoutMs: config.providerTimeoutMs + 5000,
   });
   const throttle = new AuthThrottle(store, clock);
-  return { urls, sealer, keys, accounts, tokens, providerConfigs, sessions, purger, journeys, throttle, webhooks, delivery, eventJobs };
+  const oidcClients = new OidcClients(store);
+  const oidcLogins = new OidcLogins({ sessions, sealer, authenticationUrl: (id) => urls.authentication(id) });
+  return {
+    urls,
+    sealer,
+    keys,
+    accounts,
+    tokens,
+    providerConfigs,
+    sessions,
+    purger,
+    journeys,
+    throttle,
+    webhooks,
+    delivery,
+    eventJobs,
+    oidcClients,
+    oidcLogins,
+  };
 }
 
 type Services = Awaited<ReturnType<typeof createServices>>;
@@ -167,8 +190,17 @@ async function createHttp(
   });
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { store });
-  await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls, throttle: s.throttle });
-  await app.register(oauthMetadataRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
+  const op = await createOpenIdProvider({
+    issuer: s.urls.issuer,
+    store,
+    sealer: s.sealer,
+    clients: s.oidcClients,
+    logins: s.oidcLogins,
+  });
+  const oauth = { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls, opJwks: op.publicJwks };
+  await app.register(tokenRoutes, { ...oauth, throttle: s.throttle, otherGrants: handToProvider(op.provider, config.publicUrl) });
+  await app.register(oauthMetadataRoutes, oauth);
+  await app.register(opRoutes, { provider: op.provider, clients: s.oidcClients, logins: s.oidcLogins, publicUrl: config.publicUrl });
   await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, accounts: s.accounts, urls: s.urls });
   await app.register(webhookRoutes, { webhooks: s.webhooks, tokens: s.tokens, accounts: s.accounts });
   await app.register(methodNotAllowedRoutes);

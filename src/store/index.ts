@@ -7,6 +7,8 @@ import { clientQueries } from './clients.ts';
 import { eventQueries, webhookQueries } from './events.ts';
 import { idempotencyQueries } from './idempotency.ts';
 import { migrate } from './migrations.ts';
+import { oidcClientQueries } from './oidc-clients.ts';
+import { oidcKeyQueries, oidcPayloadQueries } from './oidc-payloads.ts';
 import { providerConfigQueries } from './provider-configs.ts';
 import { sealedColumnQueries } from './sealed-columns.ts';
 import { sessionQueries } from './sessions.ts';
@@ -25,6 +27,7 @@ export type {
   WebhookSubscription,
 } from './events.ts';
 export type { ProviderConfigRecord } from './provider-configs.ts';
+export type { OidcClientRecord, OidcClientSettings } from './oidc-clients.ts';
 export { SEALED_COLUMNS, type SealedColumn, type SealedValue } from './sealed-columns.ts';
 export type { SessionPatch, SessionRecord, TransitionGuard } from './sessions.ts';
 export { CLAIMED_PREFIX, insertStatement } from './sessions.ts';
@@ -42,6 +45,9 @@ function queries(sql: Sql) {
     sealedColumns: sealedColumnQueries(sql),
     events: eventQueries(sql),
     webhooks: webhookQueries(sql),
+    oidcPayloads: oidcPayloadQueries(sql),
+    oidcKeys: oidcKeyQueries(sql),
+    oidcClients: oidcClientQueries(sql),
   };
 }
 
@@ -59,6 +65,9 @@ export class Store {
   readonly sealedColumns: Queries['sealedColumns'];
   readonly events: Queries['events'];
   readonly webhooks: Queries['webhooks'];
+  readonly oidcPayloads: Queries['oidcPayloads'];
+  readonly oidcKeys: Queries['oidcKeys'];
+  readonly oidcClients: Queries['oidcClients'];
 
   private constructor(sql: Sql) {
     this.sql = sql;
@@ -73,6 +82,9 @@ export class Store {
     this.sealedColumns = q.sealedColumns;
     this.events = q.events;
     this.webhooks = q.webhooks;
+    this.oidcPayloads = q.oidcPayloads;
+    this.oidcKeys = q.oidcKeys;
+    this.oidcClients = q.oidcClients;
   }
 
   static async open(opts: SqlOptions): Promise<Store> {
