@@ -4,11 +4,12 @@
 // with the API's client-credentials grant.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import type { RunningSimulator } from '../src/simulator/simulator.ts';
 import { Agent } from './agent.ts';
 import { getToken, startBroker, type TestBroker } from './helpers.ts';
-import { discover, OIDC_SECRET, oidcClient, RP_CALLBACK, walkLogin } from './op-support.ts';
+import { discover, OIDC_SECRET, oidcClient, RP_CALLBACK, RP_LOGGED_OUT, walkLogin } from './op-support.ts';
 import { startSimulatorFor } from './simulator-support.ts';
 
 const SCOPE = 'openid profile nin idp-id idporten';
@@ -103,5 +104,217 @@ describe('OpenID Provider', () => {
     const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
     assert.equal(info.nin, person.pid);
     assert.equal(info.family_name, claims.family_name);
+  });
+
+  it('openid-client logs in with PAR and client_secret_post', async () => {
+    const { clientId } = await oidcClient(t, { authMethod: 'client_secret_post' });
+    const config = await discover(t, clientId, oidc.ClientSecretPost(OIDC_SECRET));
+    const { tokens } = await login(config, { par: true });
+    assert.equal(tokens.claims()?.idp, 'idporten');
+  });
+
+  it('openid-client logs in with private_key_jwt, with PAR, and receives an ES256 id_token', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'rp-key-1', alg: 'ES256', use: 'sig' };
+    const { clientId, secret } = await oidcClient(t, { authMethod: 'private_key_jwt', jwks: { keys: [jwk] }, idTokenAlg: 'ES256' });
+    assert.equal(secret, undefined, 'a private_key_jwt client has no secret');
+    const config = await discover(t, clientId, oidc.PrivateKeyJwt({ key: privateKey, kid: 'rp-key-1' }), {
+      id_token_signed_response_alg: 'ES256',
+    });
+    const { tokens } = await login(config, { par: true });
+    const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString()) as { alg: string };
+    assert.equal(header.alg, 'ES256');
+    assert.equal(tokens.claims()?.idp, 'idporten');
+  });
+
+  it('a client secret that is wrong is refused at the token endpoint (invalid_client)', async () => {
+    const { clientId } = await oidcClient(t);
+    const config = await discover(t, clientId, oidc.ClientSecretBasic(`${OIDC_SECRET}-wrong`));
+    // 401 with a WWW-Authenticate challenge naming invalid_client (RFC 6749 §5.2).
+    await assert.rejects(login(config), (e: Error & { cause?: { parameters?: { error?: string } }[] }) => {
+      assert.equal(e.cause?.[0]?.parameters?.error, 'invalid_client', String(e));
+      return true;
+    });
+  });
+
+  it('sub is pairwise per client by default, public on request, and stable across logins', async () => {
+    const a = await oidcClient(t);
+    const b = await oidcClient(t);
+    const pub = await oidcClient(t, { subjectType: 'public' });
+    const subOf = async (c: { clientId: string }) =>
+      (await login(await discover(t, c.clientId, oidc.ClientSecretBasic(OIDC_SECRET)))).tokens.claims()!.sub;
+    const [a1, a2, b1, p1] = [await subOf(a), await subOf(a), await subOf(b), await subOf(pub)];
+    assert.equal(a1, a2);
+    assert.notEqual(a1, b1);
+    assert.notEqual(a1, p1);
+    assert.notEqual(b1, p1);
+  });
+
+  it('only claims on the client’s allow-list reach it, whatever the scopes', async () => {
+    const { clientId } = await oidcClient(t, { claims: ['name', 'idp'] });
+    const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+    const { tokens } = await login(config);
+    const claims = tokens.claims()!;
+    assert.equal(typeof claims.name, 'string');
+    assert.equal(claims.idp, 'idporten');
+    for (const c of ['nin', 'nin_type', 'given_name', 'birthdate', 'idporten_sub']) assert.equal(claims[c], undefined, c);
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+    assert.equal(info.nin, undefined);
+  });
+
+  it('a legacy client with PKCE switched off logs in without a code_challenge', async () => {
+    const { clientId } = await oidcClient(t, { pkceRequired: false });
+    const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+    const state = oidc.randomState();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: RP_CALLBACK, scope: SCOPE, state, acr_values: 'idp:idporten' });
+    const back = await walkLogin(new Agent(), sim, url);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back), { expectedState: state });
+    assert.equal(tokens.claims()?.idp, 'idporten');
+  });
+
+  it('cancel at the provider returns access_denied to the relying party', async () => {
+    const { clientId } = await oidcClient(t);
+    const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: RP_CALLBACK,
+      scope: SCOPE,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'st',
+      acr_values: 'idp:idporten',
+    });
+    const back = new URL(await walkLogin(new Agent(), sim, url, { action: 'cancel' }));
+    assert.equal(back.searchParams.get('error'), 'access_denied');
+    assert.equal(back.searchParams.get('state'), 'st');
+    await assert.rejects(
+      oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: 'st' }),
+      (e: Error & { error?: string }) => e.error === 'access_denied',
+    );
+  });
+
+  it('RP-initiated logout ends the session: its tokens stop working and the RP gets its post-logout redirect', async () => {
+    const { clientId } = await oidcClient(t);
+    const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+    const agent = new Agent();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: RP_CALLBACK,
+      scope: SCOPE,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      acr_values: 'idp:idporten',
+    });
+    const back = await walkLogin(agent, sim, url);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back), { pkceCodeVerifier: verifier });
+    const sub = tokens.claims()!.sub;
+    assert.ok(await oidc.fetchUserInfo(config, tokens.access_token, sub));
+    const end = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: RP_LOGGED_OUT, state: 'bye' });
+    const page = await agent.follow(end, {}, RP_LOGGED_OUT);
+    assert.equal(page.response?.status, 200, page.body.slice(0, 300));
+    assert.match(page.response?.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(page.body)?.[1];
+    assert.ok(xsrf, page.body);
+    const form = /<form[^>]*action="([^"]+)"/.exec(page.body)![1]!;
+    const done = await agent.follow(new URL(form, page.url), { form: { xsrf, logout: 'yes' } }, RP_LOGGED_OUT);
+    assert.equal(done.url, `${RP_LOGGED_OUT}?state=bye`);
+    await assert.rejects(oidc.fetchUserInfo(config, tokens.access_token, sub));
+  });
+
+  describe('refusals', () => {
+    let clientId: string;
+    let config: oidc.Configuration;
+    before(async () => {
+      ({ clientId } = await oidcClient(t, { allowedProviders: ['idporten'], allowedLevels: ['substantial', 'high'] }));
+      config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+    });
+    const challenge = async () => oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier());
+    const authorize = (params: Record<string, string>) =>
+      new URL(
+        `${t.config.publicUrl}/auth/open/connect/authorize?${new URLSearchParams({ response_type: 'code', scope: 'openid', ...params })}`,
+      );
+    /** Where the browser ends: the RP's callback with its error, or the page eidgate shows. */
+    const outcome = (url: URL) => new Agent().follow(url, {}, RP_CALLBACK);
+
+    it('an unknown client gets a page, no redirect', async () => {
+      const r = await outcome(
+        authorize({
+          client_id: 'no-such-client',
+          redirect_uri: RP_CALLBACK,
+          code_challenge: await challenge(),
+          code_challenge_method: 'S256',
+        }),
+      );
+      assert.equal(r.response?.status, 400);
+      assert.match(r.response?.headers.get('content-type') ?? '', /text\/html/);
+      assert.match(r.body, /invalid_client/);
+    });
+
+    it('an unregistered redirect URI gets a page, never a redirect there', async () => {
+      const r = await new Agent().follow(
+        authorize({
+          client_id: clientId,
+          redirect_uri: 'https://evil.example/cb',
+          code_challenge: await challenge(),
+          code_challenge_method: 'S256',
+        }),
+        {},
+        'https://evil.example',
+      );
+      assert.equal(r.response?.status, 400);
+      assert.match(r.body, /redirect_uri/);
+    });
+
+    for (const [label, pkce] of [
+      ['no PKCE', {}],
+      ['plain PKCE', { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }],
+    ] as const) {
+      it(`${label} is refused (invalid_request to the RP)`, async () => {
+        const r = await outcome(authorize({ client_id: clientId, redirect_uri: RP_CALLBACK, state: 's', ...pkce }));
+        const back = new URL(r.url);
+        assert.equal(back.origin + back.pathname, RP_CALLBACK, r.body.slice(0, 300));
+        assert.equal(back.searchParams.get('error'), 'invalid_request');
+        assert.match(back.searchParams.get('error_description') ?? '', /PKCE|code_challenge/);
+      });
+    }
+
+    for (const [label, params, reason] of [
+      ['an unknown idp: value', { acr_values: 'idp:nosuch' }, /nosuch/],
+      ['a level the client may not use', { acr_values: 'idp:idporten low' }, /level low is not allowed/],
+      ['a loa the client may not use', { loa: 'low' }, /level low is not allowed/],
+    ] as const) {
+      it(`${label} is refused (invalid_request to the RP)`, async () => {
+        const r = await outcome(
+          authorize({
+            client_id: clientId,
+            redirect_uri: RP_CALLBACK,
+            state: 's',
+            code_challenge: await challenge(),
+            code_challenge_method: 'S256',
+            ...params,
+          }),
+        );
+        const back = new URL(r.url);
+        assert.equal(back.origin + back.pathname, RP_CALLBACK, r.body.slice(0, 300));
+        assert.equal(back.searchParams.get('error'), 'invalid_request');
+        assert.match(back.searchParams.get('error_description') ?? '', reason);
+      });
+    }
+
+    it('a replayed code is refused (invalid_grant)', async () => {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: RP_CALLBACK,
+        scope: SCOPE,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+      const back = new URL(await walkLogin(new Agent(), sim, url));
+      await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier });
+      await assert.rejects(
+        oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier }),
+        (e: Error & { error?: string }) => e.error === 'invalid_grant',
+      );
+    });
   });
 });

@@ -29,7 +29,7 @@ export interface LoginRefusal {
 
 export type LoginStart = { kind: 'journey'; url: string; sessionId: string } | LoginRefusal;
 export type LoginEnd =
-  | { kind: 'login'; accountId: string; acr: string; amr: string[] }
+  | { kind: 'login'; subject: string; sessionId: string; acr: string; amr: string[] }
   | LoginRefusal
   | { kind: 'open' }
   | { kind: 'not_found' };
@@ -140,8 +140,18 @@ export class OidcLogins {
       return { kind: 'not_found' };
     const status = this.#deps.sessions.statusOf(session);
     switch (status) {
-      case 'SUCCESS':
-        return { kind: 'login', accountId: session.id, acr: session.loa ?? 'low', amr: session.provider ? [session.provider] : [] };
+      case 'SUCCESS': {
+        const login = await this.identity(session.id, client.accountId);
+        if (!login) return { kind: 'not_found' };
+        const subject = this.claimsFor(login, client).sub;
+        return {
+          kind: 'login',
+          subject,
+          sessionId: session.id,
+          acr: session.loa ?? 'low',
+          amr: session.provider ? [session.provider] : [],
+        };
+      }
       case 'ABORT':
       case 'CANCELLED':
         return refused('access_denied', 'The person cancelled the login.');

@@ -64,10 +64,11 @@ export function oidcPayloadQueries(sql: Sql) {
     async revokeByGrantId(grantId: string): Promise<void> {
       await sql.query('DELETE FROM oidc_payloads WHERE grant_id = $1', [grantId]);
     },
-    async purgeExpired(limit = 1000): Promise<number> {
+    /** Deletes one batch of rows expired before `now`; returns how many. */
+    async purgeExpired(now: Date, limit: number): Promise<number> {
       const rows = await sql.query(
-        `DELETE FROM oidc_payloads WHERE ctid IN (SELECT ctid FROM oidc_payloads WHERE expires_at < now() LIMIT $1) RETURNING 1 AS gone`,
-        [limit],
+        `DELETE FROM oidc_payloads WHERE ctid IN (SELECT ctid FROM oidc_payloads WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1 AS gone`,
+        [now, limit],
       );
       return rows.length;
     },

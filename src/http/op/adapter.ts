@@ -77,3 +77,17 @@ class StoreAdapter implements Adapter {
 export function storeAdapter(deps: AdapterDeps): (model: string) => Adapter {
   return (model) => new StoreAdapter(model, deps);
 }
+
+/**
+ * Which eID session a grant was made from (the OP's account id is the person's subject for the client, the
+ * claims are the session's): kept like the OP's own state, under the grant, so it goes when the grant goes.
+ */
+export function grantLogins(deps: AdapterDeps) {
+  const links = new StoreAdapter('EidgateLogin', deps);
+  return {
+    save: (grantId: string, sessionId: string, expiresIn: number) => links.upsert(grantId, { grantId, jti: sessionId }, expiresIn),
+    async sessionOf(grantId: string): Promise<string | undefined> {
+      return (await links.find(grantId))?.jti;
+    },
+  };
+}

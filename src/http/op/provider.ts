@@ -17,7 +17,7 @@ import type { Store } from '../../store/index.ts';
 import { LOCKS } from '../../store/locks.ts';
 import { escapeHtml, layout } from '../../pages/render.ts';
 import { pageCsp } from '../pages/respond.ts';
-import { storeAdapter } from './adapter.ts';
+import { grantLogins, storeAdapter } from './adapter.ts';
 
 export const OP_MOUNT = '/auth/open';
 export const INTERACTION_PATH = `${OP_MOUNT}/interaction`;
@@ -109,12 +109,21 @@ function htmlPage(ctx: KoaContextWithOIDC, status: number, title: string, body: 
   ctx.body = layout('en', title, body);
 }
 
+const GRANT_TTL = 3600;
+/** The eID session of the login that just ended its interaction (routes.ts puts it in the interaction result). */
+const resultSession = (ctx: KoaContextWithOIDC): string | undefined => {
+  const v = (ctx.oidc.result as { eidgate_session?: unknown } | undefined)?.eidgate_session;
+  return typeof v === 'string' ? v : undefined;
+};
+
 export async function createOpenIdProvider(deps: OpDeps): Promise<{ provider: Provider; publicJwks: JWK[] }> {
   const keys = await signingKeys(deps.store, deps.sealer);
   // Cookie signing keys: derived from the store's key, so every process of a deployment signs alike.
   const cookieKey = deps.sealer.pseudonym('oidc-provider cookie key');
+  const adapterDeps = { store: deps.store, sealer: deps.sealer, clientMetadata: (id: string) => clientMetadata(deps.clients, id) };
+  const logins = grantLogins(adapterDeps);
   const configuration: Configuration = {
-    adapter: storeAdapter({ store: deps.store, sealer: deps.sealer, clientMetadata: (id) => clientMetadata(deps.clients, id) }),
+    adapter: storeAdapter(adapterDeps),
     jwks: { keys: keys as NonNullable<Configuration['jwks']>['keys'] },
     // Names of our own: another oidc-provider on the same host (the simulator in development) uses the defaults.
     cookies: { keys: [cookieKey], names: { session: 'eidgate_op', interaction: 'eidgate_op_interaction', resume: 'eidgate_op_resume' } },
@@ -174,27 +183,34 @@ export async function createOpenIdProvider(deps: OpDeps): Promise<{ provider: Pr
       IdToken: (_ctx, _token, client) => Number(client[EXTRA.idTokenLifetime] ?? 600),
       Interaction: 1800,
       Session: 3600,
-      Grant: 3600,
+      Grant: GRANT_TTL,
       PushedAuthorizationRequest: 60,
     },
     interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}`, policy: everyRequestLogsIn() },
-    findAccount: async (ctx, id) => {
+    // The account id is the person's subject for the client (login.ts subjectFor); the claims come from the
+    // eID session the grant was made from, and must name the same subject.
+    findAccount: async (ctx, id, token) => {
       const client = ctx.oidc.client;
       if (!client) return undefined;
+      const sessionId = token?.grantId ? await logins.sessionOf(token.grantId) : resultSession(ctx);
+      if (!sessionId) return token ? undefined : { accountId: id, claims: async () => ({ sub: id }) };
       const record = await deps.clients.find(client.clientId);
-      const login = record && (await deps.logins.identity(id, record.accountId));
+      const login = record && (await deps.logins.identity(sessionId, record.accountId));
       if (!record || !login) return undefined;
       const claims = deps.logins.claimsFor(login, record);
-      return { accountId: id, claims: async () => claims };
+      return claims.sub === id ? { accountId: id, claims: async () => claims } : undefined;
     },
-    // Consent is the relying party's business (Signicat's default): a grant for the scopes asked for.
+    // Consent is the relying party's business (Signicat's default): a grant for the scopes asked for, made
+    // only right after an eID login (every authorization request has one), linked to its session.
     loadExistingGrant: async (ctx) => {
       const { client, session } = ctx.oidc;
-      if (!client || !session?.accountId) return undefined;
+      const sessionId = resultSession(ctx);
+      if (!client || !session?.accountId || !sessionId) return undefined;
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
       const scopes = [...(ctx.oidc.requestParamScopes ?? [])].filter((s) => s === 'openid' || s in CLAIMS_BY_SCOPE);
       grant.addOIDCScope(scopes.join(' '));
-      await grant.save();
+      const grantId = await grant.save();
+      await logins.save(grantId, sessionId, GRANT_TTL);
       return grant;
     },
     renderError: async (ctx, out) => {

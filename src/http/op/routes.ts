@@ -120,7 +120,8 @@ export async function opRoutes(app: FastifyInstance, deps: OpRoutesDeps): Promis
         client && typeof sessionId === 'string' ? await deps.logins.end(client, details.uid, sessionId) : { kind: 'not_found' as const };
       switch (end.kind) {
         case 'login':
-          return finish(request, reply, { login: { accountId: end.accountId, acr: end.acr, amr: end.amr } });
+          // The session goes with the result: the grant made on resume links to it (provider.ts loadExistingGrant).
+          return finish(request, reply, { login: { accountId: end.subject, acr: end.acr, amr: end.amr }, eidgate_session: end.sessionId });
         case 'refused':
           return refuse(request, reply, end);
         case 'open':
