@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import type { RunningSimulator } from '../src/simulator/simulator.ts';
-import { Agent } from './agent.ts';
-import { getToken, startBroker, type TestBroker } from './helpers.ts';
+import { Agent, formAction } from './agent.ts';
+import { getToken, onPostgres, startBroker, type TestBroker } from './helpers.ts';
 import { discover, OIDC_SECRET, oidcClient, RP_CALLBACK, RP_LOGGED_OUT, walkLogin } from './op-support.ts';
 import { startSimulatorFor } from './simulator-support.ts';
 
@@ -316,5 +316,49 @@ describe('OpenID Provider', () => {
         (e: Error & { error?: string }) => e.error === 'invalid_grant',
       );
     });
+  });
+
+  it('a login started on one broker process finishes on another (shared OP state, keys and cookies)', {
+    skip: !onPostgres && 'PostgreSQL only (PGlite is one process)',
+  }, async () => {
+    // The second process serves the same PUBLIC_URL (as behind one load balancer) on a port of its own.
+    const second = await startBroker({ PUBLIC_URL: t.config.publicUrl }, {}, t);
+    try {
+      const { clientId } = await oidcClient(t);
+      const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+      const verifier = oidc.randomPKCECodeVerifier();
+      const nonce = oidc.randomNonce();
+      const url = await oidc.buildAuthorizationUrlWithPAR(config, {
+        redirect_uri: RP_CALLBACK,
+        scope: SCOPE,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        nonce,
+        acr_values: 'idp:idporten',
+      });
+      const agent = new Agent();
+      // The first process: authorize (PAR made there too), the interaction, the journey's start.
+      const atProvider = await agent.follow(url);
+      // Everything after the provider goes to the second process: callback, interaction end, resume.
+      const secondOrigin = `http://localhost:${new URL(second.base).port}`;
+      const first = new URL(t.config.publicUrl).origin;
+      let next = new URL(formAction(atProvider.body, atProvider.url));
+      let res = await agent.request(next, { form: { action: 'login', eid: 'bankid', person: sim.people[0]!.pid } });
+      const seen: string[] = [];
+      for (let hops = 0; hops < 10 && res.headers.get('location'); hops++) {
+        next = new URL(res.headers.get('location')!, next);
+        if (next.toString().startsWith(RP_CALLBACK)) break;
+        if (next.origin === first) next = new URL(`${next.pathname}${next.search}`, secondOrigin);
+        seen.push(next.origin === secondOrigin ? next.pathname.replace(/\/[^/]{20,}/g, '/…') : next.origin);
+        res = await agent.request(next);
+      }
+      assert.ok(next.toString().startsWith(RP_CALLBACK), `ended at ${next} after ${seen.join(' → ')}`);
+      assert.ok(seen.includes('/auth/callback/idporten') && seen.some((p) => p.startsWith('/auth/open/interaction/')), seen.join(' → '));
+      // And the code is redeemed at the first process again.
+      const tokens = await oidc.authorizationCodeGrant(config, next, { pkceCodeVerifier: verifier, expectedNonce: nonce });
+      assert.equal(tokens.claims()?.nin, sim.people[0]!.pid);
+    } finally {
+      await second.close();
+    }
   });
 });
