@@ -115,7 +115,7 @@ function checkSettings(input: OidcClientInput, base: OidcClientSettings | undefi
     bad.push({ name: 'jwks', reason: 'private_key_jwt needs the client’s public keys: jwks or jwksUri' });
   }
   const allowedLevels = input.allowedLevels?.map((l, i) => oneOf(`allowedLevels[${i}]`, l, LOAS, bad)).filter((l) => l !== undefined);
-  if (allowedLevels && allowedLevels.length === 0) bad.push({ name: 'allowedLevels', reason: 'at least one level is required' });
+  if (input.allowedLevels?.length === 0) bad.push({ name: 'allowedLevels', reason: 'at least one level is required' });
   const levels = allowedLevels ?? base?.allowedLevels ?? [...LOAS];
   const defaultLevel = oneOf('defaultLevel', input.defaultLevel, LOAS, bad) ?? base?.defaultLevel;
   if (defaultLevel && !levels.includes(defaultLevel)) bad.push({ name: 'defaultLevel', reason: 'must be one of the allowed levels' });
