@@ -2,7 +2,7 @@
 // import-time side effects, so tests and benchmarks can run several brokers in one process.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { bootstrapDevAccount, bootstrapDevWebhook, type DevCredentials } from './bootstrap.ts';
+import { bootstrapDevAccount, bootstrapDevOidcClient, bootstrapDevWebhook, type DevCredentials } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { Sealer } from './crypto.ts';
 import { Accounts } from './domain/accounts.ts';
@@ -156,6 +156,7 @@ async function bootstrapDevelopment(config: Config, store: Store, s: Services, d
   if (devCredentials && config.dev.webhookUrl && config.dev.webhookSecret) {
     await bootstrapDevWebhook(store, s.webhooks, devCredentials.accountId, config.dev.webhookUrl, config.dev.webhookSecret);
   }
+  if (devCredentials) devCredentials.oidc = await bootstrapDevOidcClient(config, store, s.oidcClients, devCredentials.accountId);
   if (devCredentials && devProvider) {
     for (const p of PROVIDERS) {
       const issuer = p.simulated && devProvider.issuers[p.simulated];

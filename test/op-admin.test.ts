@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import type { RunningSimulator } from '../src/simulator/simulator.ts';
 import { Agent } from './agent.ts';
+import { developmentBanner } from '../src/dev-banner.ts';
+import { urlsFor } from '../src/http/paths.ts';
 import { assertApiError, call, startBroker, type TestBroker } from './helpers.ts';
 import { discover, RP_CALLBACK, walkLogin } from './op-support.ts';
 import { startSimulatorFor } from './simulator-support.ts';
@@ -93,5 +95,43 @@ describe('OIDC clients through the admin API', () => {
     const err = assertApiError(res, 400, 'invalid_request_parameter');
     const names = err.invalidParams.map((p: { name: string }) => p.name).sort();
     assert.deepEqual(names, ['allowedLevels[0]', 'authMethod', 'claims[0]', 'redirectUris[0]', 'redirectUris[1]']);
+  });
+});
+
+describe('the development OIDC client', () => {
+  it('EIDGATE_DEV_OIDC_CLIENT_ID, _SECRET and _REDIRECT_URIS fix it', async () => {
+    const env = {
+      EIDGATE_DEV_OIDC_CLIENT_ID: 'dev-oidc',
+      EIDGATE_DEV_OIDC_CLIENT_SECRET: 'dev-oidc-secret-0123456789abcdefghijklmnop',
+      EIDGATE_DEV_OIDC_REDIRECT_URIS: 'http://localhost:3000/cb, https://app.example/cb',
+    };
+    const t = await startBroker(env, { bootstrap: true });
+    try {
+      const oidcCreds = t.broker.devCredentials?.oidc;
+      assert.deepEqual(oidcCreds, {
+        clientId: 'dev-oidc',
+        clientSecret: env.EIDGATE_DEV_OIDC_CLIENT_SECRET,
+        redirectUris: ['http://localhost:3000/cb', 'https://app.example/cb'],
+      });
+      const c = await t.broker.oidcClients.get('dev-oidc');
+      assert.equal(c.accountId, t.broker.devCredentials?.accountId);
+      const banner = developmentBanner(t.broker.devCredentials!, t.config.publicUrl, urlsFor(t.config.publicUrl));
+      assert.match(banner, /OIDC client: +dev-oidc/);
+      assert.match(banner, /\/auth\/open/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('without them, a random client is made and its secret shown once', async () => {
+    const t = await startBroker({}, { bootstrap: true });
+    try {
+      const oidcCreds = t.broker.devCredentials?.oidc;
+      assert.match(oidcCreds?.clientId ?? '', /^oidc-/);
+      assert.ok((oidcCreds?.clientSecret ?? '').length >= 43);
+      assert.deepEqual(oidcCreds?.redirectUris, ['http://localhost:3000/api/auth/callback/eidgate']);
+    } finally {
+      await t.close();
+    }
   });
 });

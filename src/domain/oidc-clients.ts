@@ -217,16 +217,19 @@ export class OidcClients {
     if (!(await this.#store.oidcClients.delete(clientId))) throw errors.notFound(`OIDC client ${clientId} was not found.`);
   }
 
-  /** Development bootstrap: the client with this id, made (or its secret and redirect URIs set) as configured. */
-  async ensure(accountId: string, clientId: string, secret: string, redirectUris: string[]): Promise<void> {
-    const existing = await this.#store.oidcClients.get(clientId);
-    if (!existing) {
-      await this.create(accountId, { name: 'Development OIDC client', redirectUris }, { clientId, secret });
-      return;
-    }
-    const settings = { ...existing.settings, redirectUris };
-    const secretHash = existing.secretHash && verifySecret(secret, existing.secretHash) ? existing.secretHash : hashSecret(secret);
-    await this.#store.oidcClients.update(clientId, { name: existing.name, settings, secretHash });
+  /** Development bootstrap: an existing client given these redirect URIs and (when given) this secret. */
+  async ensure(accountId: string, clientId: string, secret: string | undefined, redirectUris: string[]): Promise<void> {
+    const existing = await this.#require(clientId);
+    if (existing.accountId !== accountId) throw errors.conflict(`OIDC client ${clientId} belongs to another account.`);
+    const bad: InvalidParam[] = [];
+    const settings = checkSettings({ redirectUris }, existing.settings, bad);
+    if (bad.length) throw errors.invalidRequestParameter(bad);
+    const keep = secret === undefined || (existing.secretHash !== null && verifySecret(secret, existing.secretHash));
+    await this.#store.oidcClients.update(clientId, {
+      name: existing.name,
+      settings,
+      ...(keep ? {} : { secretHash: hashSecret(secret) }),
+    });
   }
 
   async #require(clientId: string): Promise<OidcClientRecord> {
