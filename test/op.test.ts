@@ -310,11 +310,13 @@ describe('OpenID Provider', () => {
         code_challenge_method: 'S256',
       });
       const back = new URL(await walkLogin(new Agent(), sim, url));
-      await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier });
+      const first = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier });
       await assert.rejects(
         oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier }),
         (e: Error & { error?: string }) => e.error === 'invalid_grant',
       );
+      // The replay revokes what the code issued (RFC 6749 §4.1.2).
+      await assert.rejects(oidc.fetchUserInfo(config, first.access_token, first.claims()!.sub));
     });
   });
 

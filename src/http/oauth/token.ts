@@ -28,6 +28,9 @@ interface Deps {
 
 type TokenRequestBody = Record<string, unknown>;
 
+/** The grants the OpenID Provider (http/op) answers at this endpoint. */
+const OP_GRANTS = new Set<unknown>(['authorization_code', 'refresh_token']);
+
 /** RFC 6749 §4.4.2: the token request is form-encoded. */
 function requireFormBody(request: FastifyRequest): TokenRequestBody {
   if (!request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
@@ -160,8 +163,9 @@ export async function tokenRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     { schema: tokenSchema, validatorCompiler: () => () => true },
     async (request, reply) => {
       const body = requireFormBody(request);
-      // One property read decides: the API's grant stays on this fast path, the others go to the OP.
-      if (deps.otherGrants && body.grant_type !== undefined && body.grant_type !== 'client_credentials') {
+      // One lookup decides: the OP's grants go to it; everything else (the API's grant, and what neither
+      // serves) stays on this fast path and its RFC 6749 answers.
+      if (deps.otherGrants && OP_GRANTS.has(body.grant_type)) {
         return deps.otherGrants(request, reply);
       }
       const client = await authenticateClient(deps, request, readClientCredentials(request, body));

@@ -36,7 +36,12 @@ export function handToProvider(provider: Provider, publicUrl: string) {
     if (request.body !== undefined) raw.body = request.body;
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(name, value);
     reply.hijack();
-    await callback(raw, reply.raw);
+    try {
+      await callback(raw, reply.raw);
+    } finally {
+      // The broker's own logs name the path as it was requested.
+      raw.url = raw.originalUrl;
+    }
   };
 }
 
