@@ -221,6 +221,26 @@ describe('OpenID Provider', () => {
     await assert.rejects(oidc.fetchUserInfo(config, tokens.access_token, sub));
   });
 
+  it('several idp: values show the chooser of the hosted journey, in the language of ui_locales', async () => {
+    const { clientId } = await oidcClient(t);
+    const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: RP_CALLBACK,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      acr_values: 'idp:idporten idp:nbid',
+      ui_locales: 'nn-NO en',
+    });
+    const page = await new Agent().follow(url);
+    assert.equal(page.response?.status, 200);
+    assert.match(new URL(page.url).pathname, /^\/login\//, 'the hosted journey');
+    assert.match(page.body, /<html lang="nn">/);
+    assert.match(page.body, /value="idporten"/);
+    assert.match(page.body, /value="nbid"/);
+    assert.doesNotMatch(page.body, /value="ansattporten"/, 'only the providers asked for');
+  });
+
   describe('refusals', () => {
     let clientId: string;
     let config: oidc.Configuration;
