@@ -199,9 +199,19 @@ async function createHttp(
     logins: s.oidcLogins,
   });
   const oauth = { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls, opJwks: op.publicJwks };
-  await app.register(tokenRoutes, { ...oauth, throttle: s.throttle, otherGrants: handToProvider(op.provider, config.publicUrl) });
+  await app.register(tokenRoutes, {
+    ...oauth,
+    throttle: s.throttle,
+    otherGrants: handToProvider(op.provider, config.publicUrl, s.throttle),
+  });
   await app.register(oauthMetadataRoutes, oauth);
-  await app.register(opRoutes, { provider: op.provider, clients: s.oidcClients, logins: s.oidcLogins, publicUrl: config.publicUrl });
+  await app.register(opRoutes, {
+    provider: op.provider,
+    clients: s.oidcClients,
+    logins: s.oidcLogins,
+    publicUrl: config.publicUrl,
+    throttle: s.throttle,
+  });
   await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, accounts: s.accounts, urls: s.urls });
   await app.register(webhookRoutes, { webhooks: s.webhooks, tokens: s.tokens, accounts: s.accounts });
   await app.register(methodNotAllowedRoutes);

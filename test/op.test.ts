@@ -137,6 +137,27 @@ describe('OpenID Provider', () => {
     });
   });
 
+  it('repeated wrong secrets at the OP lock the client, like the API clients: then even the right secret is refused (429)', async () => {
+    const { clientId } = await oidcClient(t);
+    const attempt = (secret: string) =>
+      fetch(`${t.base}/auth/open/connect/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: 'not-a-code', redirect_uri: RP_CALLBACK }),
+      });
+    for (let i = 0; i < 10; i++) assert.equal((await attempt('wrong-secret')).status, 401, `attempt ${i}`);
+    const locked = await attempt(OIDC_SECRET);
+    assert.equal(locked.status, 429);
+    assert.ok(Number(locked.headers.get('retry-after')) > 0);
+    // Another client is not locked (this process's address is under its own, higher limit).
+    const other = await oidcClient(t);
+    const config = await discover(t, other.clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+    assert.ok((await login(config)).tokens.access_token);
+  });
+
   it('sub is pairwise per client by default, public on request, and stable across logins', async () => {
     const a = await oidcClient(t);
     const b = await oidcClient(t);

@@ -4,7 +4,11 @@
 // (domain/oidc-login.ts), the journey's pages run as for any session, and its end finishes the interaction.
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { decodeJwt } from 'jose';
 import type Provider from 'oidc-provider';
+import { type AuthThrottle, throttleKeys } from '../../domain/auth-throttle.ts';
+import { errors } from '../../errors/index.ts';
+import { oauthErrorBody } from '../errors.ts';
 import type { OidcClients } from '../../domain/oidc-clients.ts';
 import type { OidcLogins, LoginRefusal } from '../../domain/oidc-login.ts';
 import { escapeHtml, layout } from '../../pages/render.ts';
@@ -17,6 +21,7 @@ export interface OpRoutesDeps {
   clients: OidcClients;
   logins: OidcLogins;
   publicUrl: string;
+  throttle?: AuthThrottle;
 }
 
 type RawWithBody = IncomingMessage & { originalUrl?: string; body?: unknown };
@@ -26,10 +31,17 @@ type RawWithBody = IncomingMessage & { originalUrl?: string; body?: unknown };
  * mount (originalUrl keeps it, which is how oidc-provider builds its own URLs) and the body Fastify parsed
  * already (oidc-provider reads req.body when the stream has been consumed).
  */
-export function handToProvider(provider: Provider, publicUrl: string) {
+export function handToProvider(provider: Provider, publicUrl: string, throttle?: AuthThrottle) {
   const callback = provider.callback();
   const asPublic = publicAddress(publicUrl);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    // Client authentication (token, PAR, introspection, revocation) shares the API's lockout: a client or
+    // address locked after repeated failures is refused before oidc-provider checks anything.
+    const keys = throttle && request.method === 'POST' ? throttleKeys(clientIdOf(request), request.ip) : undefined;
+    if (throttle && keys) {
+      const locked = await throttle.retryAfter(keys);
+      if (locked > 0) return tooManyFailures(reply, locked);
+    }
     const raw = asPublic(request) as RawWithBody;
     raw.originalUrl = raw.url;
     raw.url = raw.url!.slice(OP_MOUNT.length) || '/';
@@ -42,7 +54,48 @@ export function handToProvider(provider: Provider, publicUrl: string) {
       // The broker's own logs name the path as it was requested.
       raw.url = raw.originalUrl;
     }
+    if (throttle && keys && reply.raw.statusCode === 401) {
+      request.log.warn({ clientId: clientIdOf(request) }, 'OIDC client authentication failed');
+      await throttle.failed(keys);
+    }
   };
+}
+
+/** The client a request names (HTTP Basic, client_id, or a client assertion's iss), only to key the lockout. */
+function clientIdOf(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  if (auth?.toLowerCase().startsWith('basic ')) {
+    const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) return safeDecode(decoded.slice(0, colon));
+  }
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  if (typeof body.client_id === 'string') return body.client_id;
+  if (typeof body.client_assertion === 'string') {
+    try {
+      const iss = decodeJwt(body.client_assertion).iss;
+      return typeof iss === 'string' ? iss : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+const safeDecode = (s: string) => {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+};
+
+function tooManyFailures(reply: FastifyReply, seconds: number) {
+  const err = errors.tooManyRequests(
+    `Too many failed authentications for this client or from this address; try again in ${seconds} s.`,
+    seconds,
+  );
+  return reply.status(429).header('retry-after', String(seconds)).header('cache-control', 'no-store').send(oauthErrorBody(err));
 }
 
 /**
@@ -66,7 +119,7 @@ const humanPage = (reply: FastifyReply, status: number, title: string, text: str
 
 export async function opRoutes(app: FastifyInstance, deps: OpRoutesDeps): Promise<void> {
   const { provider } = deps;
-  const toProvider = handToProvider(provider, deps.publicUrl);
+  const toProvider = handToProvider(provider, deps.publicUrl, deps.throttle);
   const asPublic = publicAddress(deps.publicUrl);
 
   /** The interaction of this browser (oidc-provider's interaction cookie), or a page saying it is gone. */
