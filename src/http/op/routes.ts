@@ -2,11 +2,11 @@
 // broker does not answer itself (its client-credentials token endpoint and the JWKS, which also carries the
 // API tokens' keys), and the login interaction is the hosted eID journey: the interaction starts a session
 // (domain/oidc-login.ts), the journey's pages run as for any session, and its end finishes the interaction.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
 import type Provider from 'oidc-provider';
-import { type AuthThrottle, throttleKeys } from '../../domain/auth-throttle.ts';
+import { type AuthThrottle, type ThrottleKey, throttleKeys } from '../../domain/auth-throttle.ts';
 import { errors } from '../../errors/index.ts';
 import { oauthErrorBody } from '../errors.ts';
 import type { OidcClients } from '../../domain/oidc-clients.ts';
@@ -42,6 +42,7 @@ export function handToProvider(provider: Provider, publicUrl: string, throttle?:
       const locked = await throttle.retryAfter(keys);
       if (locked > 0) return tooManyFailures(reply, locked);
     }
+    if (throttle && keys) countFailureBeforeAnswer(request, reply, throttle, keys);
     const raw = asPublic(request) as RawWithBody;
     raw.originalUrl = raw.url;
     raw.url = raw.url!.slice(OP_MOUNT.length) || '/';
@@ -54,11 +55,25 @@ export function handToProvider(provider: Provider, publicUrl: string, throttle?:
       // The broker's own logs name the path as it was requested.
       raw.url = raw.originalUrl;
     }
-    if (throttle && keys && reply.raw.statusCode === 401) {
-      request.log.warn({ clientId: clientIdOf(request) }, 'OIDC client authentication failed');
-      await throttle.failed(keys);
-    }
   };
+}
+
+/**
+ * A 401 from oidc-provider (client authentication failed) is counted before the answer leaves: a client
+ * that retries at once must find the failure (and any lockout it caused) already recorded.
+ */
+function countFailureBeforeAnswer(request: FastifyRequest, reply: FastifyReply, throttle: AuthThrottle, keys: ThrottleKey[]): void {
+  const res = reply.raw;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    if (res.statusCode !== 401) return end(...args);
+    request.log.warn({ clientId: clientIdOf(request) }, 'OIDC client authentication failed');
+    throttle
+      .failed(keys)
+      .catch((err: unknown) => request.log.error({ err }, 'could not record a failed client authentication'))
+      .finally(() => end(...args));
+    return res;
+  }) as ServerResponse['end'];
 }
 
 /** The client a request names (HTTP Basic, client_id, or a client assertion's iss), only to key the lockout. */
