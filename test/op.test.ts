@@ -262,6 +262,28 @@ describe('OpenID Provider', () => {
     assert.doesNotMatch(page.body, /value="ansattporten"/, 'only the providers asked for');
   });
 
+  it('login_hint with a national identity number pre-fills it in the session; level and providers come from acr_values', async () => {
+    const { clientId } = await oidcClient(t);
+    const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+    const pid = sim.people[0]!.pid;
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: RP_CALLBACK,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      acr_values: 'idp:idporten high',
+      login_hint: pid,
+    });
+    const atLogin = await new Agent().follow(url, {}, `${t.config.publicUrl}/login/`);
+    const sessionId = new URL(atLogin.url).pathname.split('/')[2]!;
+    const session = await t.broker.sessions.find(sessionId);
+    assert.ok(session, atLogin.url);
+    assert.deepEqual(session.request.prefilledInput, { nin: pid });
+    assert.equal(session.request.requestedLoa, 'high');
+    assert.deepEqual(session.request.allowedProviders, ['idporten']);
+    assert.deepEqual(session.request.tags, ['oidc']);
+  });
+
   describe('refusals', () => {
     let clientId: string;
     let config: oidc.Configuration;
