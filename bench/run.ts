@@ -10,7 +10,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import pg from 'pg';
 import { reservePort } from '../test/helpers.ts';
@@ -543,6 +543,7 @@ async function benchJourneys(store: 'pglite' | 'postgres') {
       note: `concurrency ${JOURNEY_CONCURRENCY}; simulator CPU ${fmt(simCpuUs)} µs/journey; time in broker ${((100 * brokerMs) / (brokerMs + simMs)).toFixed(0)}%, simulator ${((100 * simMs) / (brokerMs + simMs)).toFixed(0)}%; ${failures} failed`,
     });
     if (failures > 0) throw new Error(`${failures} journeys failed`);
+    await benchOidcLogins(store, brokerUrl, broker, sim);
   } finally {
     await broker.stop();
     await sim.stop();
@@ -644,6 +645,82 @@ async function benchHeadless(store: 'pglite' | 'postgres') {
     await sim.stop();
     await dropSchema(schema);
   }
+}
+
+/**
+ * Complete OIDC logins through the OpenID Provider, beside the REST journeys of the same run (same broker,
+ * simulator and concurrency): authorize with PKCE → interaction → hosted journey → simulator → resume →
+ * code at the RP's redirect URI → token request → userinfo.
+ */
+async function benchOidcLogins(store: 'pglite' | 'postgres', brokerUrl: string, broker: Child, sim: Child) {
+  const basicAuth = `Basic ${Buffer.from(`${broker.info.oidcClientId}:${broker.info.oidcClientSecret}`).toString('base64')}`;
+  const latencies: number[] = [];
+  let failures = 0;
+  const deadline = Date.now() + DURATION * 1000;
+  const one = async () => {
+    const started = performance.now();
+    const agent = new Agent();
+    const verifier = randomBytes(32).toString('base64url');
+    const authorize = new URL(`${brokerUrl}/auth/open/connect/authorize`);
+    for (const [k, v] of Object.entries({
+      client_id: String(broker.info.oidcClientId),
+      response_type: 'code',
+      redirect_uri: 'https://localhost/oidc',
+      scope: 'openid profile nin',
+      acr_values: 'idp:idporten',
+      state: randomBytes(8).toString('base64url'),
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    }))
+      authorize.searchParams.set(k, v);
+    const page = await agent.follow(authorize, {}, 'https://localhost/');
+    const landed = await agent.follow(
+      formAction(page.body, page.url),
+      { form: { action: 'login', eid: 'bankid', person: String(sim.info.pid) } },
+      'https://localhost/',
+    );
+    const code = new URL(landed.url).searchParams.get('code');
+    const tokenRes = await fetch(`${brokerUrl}/auth/open/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: code ?? '',
+        redirect_uri: 'https://localhost/oidc',
+        code_verifier: verifier,
+      }),
+    });
+    const tokens = (await tokenRes.json()) as { access_token?: string; id_token?: string };
+    const info = tokens.access_token
+      ? await fetch(`${brokerUrl}/auth/open/connect/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })
+      : undefined;
+    const ok = info?.status === 200 && typeof ((await info.json()) as { nin?: string }).nin === 'string' && tokens.id_token;
+    if (!ok) {
+      failures++;
+      return;
+    }
+    latencies.push(performance.now() - started);
+  };
+  const cpu0 = cpuSeconds(broker.proc.pid!);
+  await Promise.all(
+    Array.from({ length: JOURNEY_CONCURRENCY }, async () => {
+      while (Date.now() < deadline) await one();
+    }),
+  );
+  const cpuUs = ((cpuSeconds(broker.proc.pid!) - cpu0) * 1e6) / Math.max(1, latencies.length + failures);
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  rows.push({
+    group: 'journeys',
+    what: 'OIDC logins/s',
+    store,
+    rps: latencies.length / DURATION,
+    p50: pct(50),
+    p99: pct(99),
+    cpuUs,
+    note: `concurrency ${JOURNEY_CONCURRENCY}; authorize → journey → simulator → code → token → userinfo; ${failures} failed`,
+  });
+  if (failures > 0) throw new Error(`${failures} OIDC logins failed`);
 }
 
 /** History does not slow the API: the same create/get with a million finished sessions in the table. */

@@ -3,6 +3,7 @@
 // Nothing of this runs with EIDGATE_ENV=production.
 import type { Config } from './config.ts';
 import type { Accounts } from './domain/accounts.ts';
+import type { OidcClients } from './domain/oidc-clients.ts';
 import type { Webhooks } from './domain/webhooks/subscriptions.ts';
 import type { Store } from './store/index.ts';
 import { LOCKS } from './store/locks.ts';
@@ -14,6 +15,39 @@ export interface DevCredentials {
   clientId: string;
   /** Known only when created now or fixed by the environment. */
   clientSecret: string | undefined;
+  /** The development OIDC client of the OpenID Provider (see bootstrapDevOidcClient). */
+  oidc?: { clientId: string; clientSecret: string | undefined; redirectUris: string[] } | undefined;
+}
+
+/** Where the development OIDC client may send the browser back by default: Auth.js's callback on port 3000. */
+export const DEV_OIDC_REDIRECT_URIS = ['http://localhost:3000/api/auth/callback/eidgate'];
+
+/**
+ * The development account's OIDC client: EIDGATE_DEV_OIDC_CLIENT_ID, _SECRET and _REDIRECT_URIS fix it (applied
+ * on every start); otherwise the account's first OIDC client, or a new one with a random secret (shown once).
+ */
+export async function bootstrapDevOidcClient(
+  config: Config,
+  store: Store,
+  clients: OidcClients,
+  accountId: string,
+): Promise<DevCredentials['oidc']> {
+  const { oidcClientId: fixedId, oidcClientSecret: fixedSecret, oidcRedirectUris } = config.dev;
+  return store.withLock(LOCKS.devBootstrap, async () => {
+    const existing = fixedId ? await clients.find(fixedId) : (await store.oidcClients.list(accountId))[0];
+    if (existing && existing.accountId !== accountId) throw new Error(`EIDGATE_DEV_OIDC_CLIENT_ID ${fixedId} belongs to another account`);
+    const redirectUris = oidcRedirectUris ?? existing?.settings.redirectUris ?? DEV_OIDC_REDIRECT_URIS;
+    if (existing) {
+      if (fixedSecret || oidcRedirectUris) await clients.ensure(accountId, existing.clientId, fixedSecret, redirectUris);
+      return { clientId: existing.clientId, clientSecret: fixedSecret, redirectUris };
+    }
+    const made = await clients.create(
+      accountId,
+      { name: 'Development OIDC client', redirectUris },
+      { ...(fixedId ? { clientId: fixedId } : {}), ...(fixedSecret ? { secret: fixedSecret } : {}) },
+    );
+    return { clientId: made.client.clientId, clientSecret: made.secret, redirectUris };
+  });
 }
 
 export async function bootstrapDevAccount(config: Config, store: Store, accounts: Accounts): Promise<DevCredentials | undefined> {

@@ -2,7 +2,7 @@
 // import-time side effects, so tests and benchmarks can run several brokers in one process.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { bootstrapDevAccount, bootstrapDevWebhook, type DevCredentials } from './bootstrap.ts';
+import { bootstrapDevAccount, bootstrapDevOidcClient, bootstrapDevWebhook, type DevCredentials } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import type { Sealer } from './crypto.ts';
 import { Accounts } from './domain/accounts.ts';
@@ -32,6 +32,10 @@ import { adminDisabledRoutes, adminRoutes } from './http/admin/routes.ts';
 import { createApp } from './http/app.ts';
 import { healthRoutes } from './http/health.ts';
 import { oauthMetadataRoutes, tokenRoutes } from './http/oauth/token.ts';
+import { OidcClients } from './domain/oidc-clients.ts';
+import { OidcLogins } from './domain/oidc-login.ts';
+import { createOpenIdProvider } from './http/op/provider.ts';
+import { handToProvider, opRoutes } from './http/op/routes.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { pageRoutes } from './http/pages/routes.ts';
 import { urlsFor } from './http/paths.ts';
@@ -83,6 +87,7 @@ export interface Broker {
   providerConfigs: ProviderConfigs;
   journeys: Journeys;
   orders: DecoupledOrders;
+  oidcClients: OidcClients;
   devCredentials: DevCredentials | undefined;
   /**
    * On the embedded store (a data directory on disk): the admin token made at this start, which the
@@ -138,6 +143,8 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
     settleTimeoutMs: config.providerTimeoutMs + 5000,
   });
   const throttle = new AuthThrottle(store, clock);
+  const oidcClients = new OidcClients(store);
+  const oidcLogins = new OidcLogins({ sessions, sealer, authenticationUrl: (id) => urls.authentication(id) });
   return {
     urls,
     sealer,
@@ -153,6 +160,8 @@ async function createServices(config: Config, store: Store, log: Logger, clock: 
     webhooks,
     delivery,
     eventJobs,
+    oidcClients,
+    oidcLogins,
   };
 }
 
@@ -164,6 +173,7 @@ async function bootstrapDevelopment(config: Config, store: Store, s: Services, d
   if (devCredentials && config.dev.webhookUrl && config.dev.webhookSecret) {
     await bootstrapDevWebhook(store, s.webhooks, devCredentials.accountId, config.dev.webhookUrl, config.dev.webhookSecret);
   }
+  if (devCredentials) devCredentials.oidc = await bootstrapDevOidcClient(config, store, s.oidcClients, devCredentials.accountId);
   if (devCredentials && devProvider) {
     for (const p of PROVIDERS) {
       if (p.simulated === 'sbid') {
@@ -213,8 +223,27 @@ async function createHttp(
   });
   await registerOpenApi(app, config.publicUrl);
   await app.register(healthRoutes, { store });
-  await app.register(tokenRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls, throttle: s.throttle });
-  await app.register(oauthMetadataRoutes, { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls });
+  const op = await createOpenIdProvider({
+    issuer: s.urls.issuer,
+    store,
+    sealer: s.sealer,
+    clients: s.oidcClients,
+    logins: s.oidcLogins,
+  });
+  const oauth = { accounts: s.accounts, tokens: s.tokens, keys: s.keys, urls: s.urls, opJwks: op.publicJwks };
+  await app.register(tokenRoutes, {
+    ...oauth,
+    throttle: s.throttle,
+    otherGrants: handToProvider(op.provider, config.publicUrl, s.throttle),
+  });
+  await app.register(oauthMetadataRoutes, oauth);
+  await app.register(opRoutes, {
+    provider: op.provider,
+    clients: s.oidcClients,
+    logins: s.oidcLogins,
+    publicUrl: config.publicUrl,
+    throttle: s.throttle,
+  });
   await app.register(sessionRoutes, { sessions: s.sessions, tokens: s.tokens, accounts: s.accounts, urls: s.urls, orders: s.orders });
   await app.register(webhookRoutes, { webhooks: s.webhooks, tokens: s.tokens, accounts: s.accounts });
   await app.register(methodNotAllowedRoutes);

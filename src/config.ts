@@ -36,6 +36,10 @@ export interface Config {
     /** Subscribes the development account to every event at start (with webhookSecret, `whsec_…`). */
     webhookUrl: string | undefined;
     webhookSecret: string | undefined;
+    /** The development OIDC client of the OpenID Provider (its redirect URIs comma-separated in the environment). */
+    oidcClientId: string | undefined;
+    oidcClientSecret: string | undefined;
+    oidcRedirectUris: string[] | undefined;
   };
   events: {
     /** An event's expiresAt: its deliveries are retried until then. */
@@ -81,6 +85,9 @@ const KEYS = {
   EIDGATE_DEV_CLIENT_SECRET: 'devClientSecret',
   EIDGATE_DEV_WEBHOOK_URL: 'devWebhookUrl',
   EIDGATE_DEV_WEBHOOK_SECRET: 'devWebhookSecret',
+  EIDGATE_DEV_OIDC_CLIENT_ID: 'devOidcClientId',
+  EIDGATE_DEV_OIDC_CLIENT_SECRET: 'devOidcClientSecret',
+  EIDGATE_DEV_OIDC_REDIRECT_URIS: 'devOidcRedirectUris',
   EVENT_TTL_SECONDS: 'eventTtlSeconds',
   WEBHOOK_TIMEOUT_MS: 'webhookTimeoutMs',
   WEBHOOK_POLL_INTERVAL_MS: 'webhookPollIntervalMs',
@@ -229,6 +236,17 @@ function parseConfig(raw: Raw, problems: string[]): Config {
   if ((devWebhookUrl === undefined) !== (devWebhookSecret === undefined)) {
     problems.push('EIDGATE_DEV_WEBHOOK_URL and EIDGATE_DEV_WEBHOOK_SECRET: set both or neither');
   }
+  const devOidcSecret = raw.devOidcClientSecret;
+  if (devOidcSecret !== undefined && devOidcSecret.length < 32) {
+    problems.push('EIDGATE_DEV_OIDC_CLIENT_SECRET: must be at least 32 characters (secrets are hashed without stretching)');
+  }
+  const devOidcRedirectUris = raw.devOidcRedirectUris
+    ?.split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  for (const u of devOidcRedirectUris ?? []) {
+    if (!URL.canParse(u)) problems.push(`EIDGATE_DEV_OIDC_REDIRECT_URIS: ${u} is not an absolute URL`);
+  }
   const adminToken = raw.adminToken;
   if (adminToken !== undefined && adminToken.length < 32) {
     problems.push('EIDGATE_ADMIN_TOKEN: must be at least 32 characters (openssl rand -base64 32)');
@@ -255,6 +273,9 @@ function parseConfig(raw: Raw, problems: string[]): Config {
       ['EIDGATE_DEV_CLIENT_SECRET', devSecret],
       ['EIDGATE_DEV_WEBHOOK_URL', raw.devWebhookUrl],
       ['EIDGATE_DEV_WEBHOOK_SECRET', devWebhookSecret],
+      ['EIDGATE_DEV_OIDC_CLIENT_ID', raw.devOidcClientId],
+      ['EIDGATE_DEV_OIDC_CLIENT_SECRET', devOidcSecret],
+      ['EIDGATE_DEV_OIDC_REDIRECT_URIS', raw.devOidcRedirectUris],
     ] as const) {
       if (v !== undefined) problems.push(`${name}: there is no development account with EIDGATE_ENV=production`);
     }
@@ -282,6 +303,9 @@ function parseConfig(raw: Raw, problems: string[]): Config {
       clientSecret: devSecret,
       webhookUrl: devWebhookUrl,
       webhookSecret: devWebhookSecret,
+      oidcClientId: raw.devOidcClientId,
+      oidcClientSecret: devOidcSecret,
+      oidcRedirectUris: devOidcRedirectUris,
     },
     events: {
       ttlSeconds: int('eventTtlSeconds', 'EVENT_TTL_SECONDS', DEFAULT_EVENT_TTL_SECONDS, 60, 7 * 86400),

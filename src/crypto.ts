@@ -167,6 +167,9 @@ export const AAD = {
   signingKey: (kid: string) => `signing-key:${kid}`,
   /** A webhook subscription's signing secret (current and previous alike: both are the subscription's). */
   webhookSecret: (subscriptionId: string) => `webhook-secret:${subscriptionId}`,
+  /** The OpenID Provider's state (oidc-provider's models) and its signing keys. */
+  oidcPayload: (model: string, id: string) => `oidc:${model}:${id}`,
+  oidcKey: (kid: string) => `oidc-key:${kid}`,
   /** The store's pseudonym key, sealed in encryption_key_check; opening it proves the key is the store's. */
   pseudonymKey: 'eidgate:pseudonym-key',
 };

@@ -18,6 +18,14 @@ export function developmentBanner(creds: DevCredentials, publicUrl: string, urls
     `    client_id:     ${creds.clientId}`,
     `    client_secret: ${creds.clientSecret ?? '(shown only when created; set EIDGATE_DEV_CLIENT_SECRET to fix it)'}`,
     `    token:         curl -s -u '${creds.clientId}:<client_secret>' -d grant_type=client_credentials -d scope=signicat-api ${urls.token}`,
+    ...(creds.oidc
+      ? [
+          `    OIDC issuer:   ${urls.issuer}   (OpenID Provider; acr_values=idp:idporten picks the eID)`,
+          `    OIDC client:   ${creds.oidc.clientId}`,
+          `    OIDC secret:   ${creds.oidc.clientSecret ?? '(shown only when created; set EIDGATE_DEV_OIDC_CLIENT_SECRET to fix it)'}`,
+          `    redirect URIs: ${creds.oidc.redirectUris.join(', ')}   (EIDGATE_DEV_OIDC_REDIRECT_URIS)`,
+        ]
+      : []),
     `    try a login:   ${publicUrl}/`,
     `    API docs:      ${publicUrl}/docs`,
     ...(sbid

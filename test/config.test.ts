@@ -83,6 +83,9 @@ describe('configuration', () => {
         clientSecret: undefined,
         webhookUrl: undefined,
         webhookSecret: undefined,
+        oidcClientId: undefined,
+        oidcClientSecret: undefined,
+        oidcRedirectUris: undefined,
       });
     });
 

@@ -2,6 +2,7 @@
 // readable and every pseudonym unchanged; `keys reseal` moves every sealed column to the current key.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { storeAdapter } from '../src/http/op/adapter.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AAD, Sealer } from '../src/crypto.ts';
 import { EncryptionKeyMismatch, openSealer, resealStore } from '../src/domain/encryption-keys.ts';
@@ -107,6 +108,17 @@ describe('keys reseal', () => {
     const { subscription: hook, secret: oldHookSecret } = await hooks(before).create(accountId, { url: 'https://hooks.example/x' });
     const { secret: hookSecret } = await hooks(before).rotateSecret(hook.id, 3600);
 
+    // The OpenID Provider's state and keys.
+    await storeAdapter({ store, sealer: before, clientMetadata: async () => undefined })('Session').upsert(
+      'op-s1',
+      { accountId: 'x' },
+      600,
+    );
+    await store.oidcKeys.insertIfNone(
+      { kid: 'op-k1', alg: 'ES256', privateJwkEnc: before.sealJson({ kty: 'EC' }, AAD.oidcKey('op-k1')) },
+      1,
+    );
+
     const k2 = newKey();
     const rotating = await openSealer(store, { current: k2, old: [k1] });
     const report = await resealStore(store, rotating, { batchSize: 2 });
@@ -118,10 +130,16 @@ describe('keys reseal', () => {
       'encryption_key_check.pseudonym_key_enc': { scanned: 1, resealed: 1, unreadable: 0 },
       'webhook_subscriptions.secret_enc': { scanned: 1, resealed: 1, unreadable: 0 },
       'webhook_subscriptions.previous_secret_enc': { scanned: 1, resealed: 1, unreadable: 0 },
+      'oidc_payloads.payload_enc': { scanned: 1, resealed: 1, unreadable: 0 },
+      'oidc_keys.private_jwk_enc': { scanned: 1, resealed: 1, unreadable: 0 },
     });
 
     // The old key is gone now: the store opens with k2 alone, every value opens, pseudonyms are the same.
     const after = await openSealer(store, { current: k2, old: [] });
+    assert.deepEqual(await storeAdapter({ store, sealer: after, clientMetadata: async () => undefined })('Session').find('op-s1'), {
+      accountId: 'x',
+    });
+    assert.deepEqual(after.openJson((await store.oidcKeys.list())[0]!.privateJwkEnc, AAD.oidcKey('op-k1')), { kty: 'EC' });
     assert.equal(after.pseudonym('a-1', 'person'), before.pseudonym('a-1', 'person'));
     await new KeyRing(store, after, systemClock).init();
     assert.equal((await new ProviderConfigs(store, after).resolve(accountId, 'ansattporten'))?.clientSecret, 'secret-ansattporten');

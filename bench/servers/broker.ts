@@ -54,11 +54,14 @@ if (sbid?.rpApiUrl) {
     rpKeyPem: sbid.rpKeyPem,
   });
 }
+// A relying party of the OpenID Provider, for the OIDC logins row.
+const oidcSecret = 'bench-oidc-secret-0123456789abcdefghijkl';
+const oidc = await broker.oidcClients.create(account.id, { redirectUris: ['https://localhost/oidc'] }, { secret: oidcSecret });
 profileOnSignal();
 // Fastify hands its listen options to net.Server.listen, which adopts a BoundSocket given as `handle`.
 const onReserved: ListenOptions = { handle: reserved, host: '127.0.0.1' };
 await broker.app.listen(onReserved);
 process.stdout.write(
-  `${JSON.stringify({ ready: true, port, accountId: account.id, clientId: client.clientId, clientSecret: secret, store: broker.store.kind })}\n`,
+  `${JSON.stringify({ ready: true, port, accountId: account.id, clientId: client.clientId, clientSecret: secret, oidcClientId: oidc.client.clientId, oidcClientSecret: oidcSecret, store: broker.store.kind })}\n`,
 );
 process.on('SIGTERM', () => void broker.close().then(() => process.exit(0)));

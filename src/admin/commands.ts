@@ -8,6 +8,7 @@ import { systemClock } from '../domain/clock.ts';
 import { resealStore } from '../domain/encryption-keys.ts';
 import { KeyRing } from '../domain/keys.ts';
 import { ProviderConfigs } from '../domain/providers/configs.ts';
+import { type OidcClientInput, OidcClients, type OidcClientView } from '../domain/oidc-clients.ts';
 import { errors } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
 import type { SubscriptionView, Webhooks } from '../domain/webhooks/subscriptions.ts';
@@ -57,6 +58,17 @@ export interface CommandContext {
     header?: string | undefined;
     font?: string | undefined;
     corners?: string | undefined;
+    'redirect-uri'?: string[] | undefined;
+    'post-logout-uri'?: string[] | undefined;
+    jwks?: string | undefined;
+    'jwks-uri'?: string | undefined;
+    provider?: string[] | undefined;
+    level?: string[] | undefined;
+    'default-level'?: string | undefined;
+    claim?: string[] | undefined;
+    'id-token-lifetime'?: string | undefined;
+    pkce?: string | undefined;
+    subject?: string | undefined;
   };
   store: Store;
   accounts: Accounts;
@@ -76,6 +88,46 @@ interface Command {
 
 const accountLine = (a: { id: string; callbackDomains: string[]; requestDomains: string[] }) =>
   `${a.id} callback domains: ${a.callbackDomains.join(', ') || '(none)'}; request domains: ${a.requestDomains.join(', ') || '(none)'}`;
+
+/** The OIDC client options (create and update take the same; an option not given is left as it is). */
+function oidcClientInput(values: CommandContext['values']): OidcClientInput {
+  const onOff = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    if (v !== 'on' && v !== 'off') throw new UsageError(`--${name} must be on or off`);
+    return v === 'on';
+  };
+  let jwks: unknown;
+  if (values.jwks !== undefined) {
+    try {
+      jwks = JSON.parse(values.jwks);
+    } catch {
+      throw new UsageError('--jwks must be a JSON Web Key Set ({"keys": [...]})');
+    }
+  }
+  const lifetime = values['id-token-lifetime'];
+  if (lifetime !== undefined && !/^[0-9]+$/.test(lifetime)) throw new UsageError('--id-token-lifetime must be whole seconds');
+  return {
+    name: values.name,
+    redirectUris: values['redirect-uri'],
+    postLogoutRedirectUris: values['post-logout-uri'],
+    authMethod: values['client-auth'],
+    jwks,
+    jwksUri: values['jwks-uri'],
+    allowedProviders: values.provider,
+    allowedLevels: values.level,
+    defaultLevel: values['default-level'],
+    claims: values.claim,
+    idTokenLifetime: lifetime === undefined ? undefined : Number(lifetime),
+    idTokenAlg: values['id-token-alg'],
+    pkceRequired: onOff('pkce', values.pkce),
+    subjectType: values.subject,
+  };
+}
+
+const oidcClientLine = (c: OidcClientView) =>
+  `${c.clientId} (${c.name}) account ${c.accountId}; ${c.authMethod}; redirect URIs: ${c.redirectUris.join(', ')}; providers: ${
+    c.allowedProviders.join(', ') || '(all of the account)'
+  }; levels: ${c.allowedLevels.join(', ')}; subject: ${c.subjectType}; PKCE: ${c.pkceRequired ? 'required' : 'off'}`;
 
 export const COMMANDS: Record<string, Command> = {
   'accounts list': {
@@ -428,6 +480,44 @@ export const COMMANDS: Record<string, Command> = {
       await accounts.getAccount(arg(0));
       await new ProviderConfigs(store, sealer()).remove(arg(0), arg(1));
       out({ accountId: arg(0), providerId: arg(1), removed: true }, () => `removed ${arg(1)} from ${arg(0)}`);
+    },
+  },
+  'oidc-clients list': {
+    args: 1,
+    async run({ store, out }, arg) {
+      const list = await new OidcClients(store).list(arg(0));
+      out(list, () => list.map(oidcClientLine).join('\n') || '(no OIDC clients)');
+    },
+  },
+  'oidc-clients create': {
+    args: 1,
+    async run({ store, values, out }, arg) {
+      const { client, secret } = await new OidcClients(store).create(arg(0), oidcClientInput(values));
+      out(
+        { ...client, ...(secret ? { clientSecret: secret } : {}) },
+        () => `created OIDC client ${client.clientId}${secret ? `\nclient_secret: ${secret}   (shown once)` : ''}`,
+      );
+    },
+  },
+  'oidc-clients update': {
+    args: 1,
+    async run({ store, values, out }, arg) {
+      const client = await new OidcClients(store).update(arg(0), oidcClientInput(values));
+      out(client, () => oidcClientLine(client));
+    },
+  },
+  'oidc-clients rotate-secret': {
+    args: 1,
+    async run({ store, out }, arg) {
+      const r = await new OidcClients(store).rotateSecret(arg(0));
+      out({ clientId: r.clientId, clientSecret: r.secret }, () => `client_secret: ${r.secret}   (shown once; the old one no longer works)`);
+    },
+  },
+  'oidc-clients delete': {
+    args: 1,
+    async run({ store, out }, arg) {
+      await new OidcClients(store).delete(arg(0));
+      out({ clientId: arg(0), deleted: true }, () => `deleted OIDC client ${arg(0)}`);
     },
   },
 };

@@ -53,6 +53,14 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
                         [--id-token-alg RS256|ES256|…] [--client-auth …] [--par on|off]
                         (an OpenID Connect eID of this account's own, under an id of your choosing; see README, Providers)
   eidgate providers remove ACCOUNT_ID PROVIDER
+  eidgate oidc-clients list ACCOUNT_ID
+  eidgate oidc-clients create ACCOUNT_ID --redirect-uri URL… [--post-logout-uri URL…] [--name NAME]
+                        [--client-auth client_secret_basic|client_secret_post|private_key_jwt] [--jwks JSON | --jwks-uri URL]
+                        [--provider ID…] [--level low|substantial|high…] [--default-level L] [--claim NAME…]
+                        [--id-token-lifetime SECONDS] [--id-token-alg RS256|ES256] [--pkce on|off] [--subject pairwise|public]
+                        (a relying party of the OpenID Provider; prints its client_secret once; see README, OpenID Provider)
+  eidgate oidc-clients update CLIENT_ID [the same options]
+  eidgate oidc-clients rotate-secret CLIENT_ID | oidc-clients delete CLIENT_ID
   eidgate webhooks list [--account ACCOUNT_ID]
   eidgate webhooks create --account ACCOUNT_ID --url URL [--event NAME]… [--tag TAG]…   (prints the signing secret once)
   eidgate webhooks disable ID | webhooks enable ID | webhooks delete ID
@@ -115,6 +123,17 @@ async function main(argv: string[]): Promise<number> {
       header: { type: 'string' },
       font: { type: 'string' },
       corners: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-uri': { type: 'string', multiple: true },
+      jwks: { type: 'string' },
+      'jwks-uri': { type: 'string' },
+      provider: { type: 'string', multiple: true },
+      level: { type: 'string', multiple: true },
+      'default-level': { type: 'string' },
+      claim: { type: 'string', multiple: true },
+      'id-token-lifetime': { type: 'string' },
+      pkce: { type: 'string' },
+      subject: { type: 'string' },
     },
   });
   const [group, action, ...args] = positionals;

@@ -78,6 +78,10 @@ function aadOf(column: SealedColumn, key: string[]): string {
     case 'webhook_subscriptions.secret_enc':
     case 'webhook_subscriptions.previous_secret_enc':
       return AAD.webhookSecret(a);
+    case 'oidc_payloads.payload_enc':
+      return AAD.oidcPayload(a, b);
+    case 'oidc_keys.private_jwk_enc':
+      return AAD.oidcKey(a);
   }
 }
 

@@ -8,6 +8,8 @@ import { eventQueries, webhookQueries } from './events.ts';
 import { idempotencyQueries } from './idempotency.ts';
 import { migrate } from './migrations.ts';
 import { orderQueries } from './orders.ts';
+import { oidcClientQueries } from './oidc-clients.ts';
+import { oidcKeyQueries, oidcPayloadQueries } from './oidc-payloads.ts';
 import { providerConfigQueries } from './provider-configs.ts';
 import { sealedColumnQueries } from './sealed-columns.ts';
 import { sessionQueries } from './sessions.ts';
@@ -27,6 +29,7 @@ export type {
 } from './events.ts';
 export type { OrderRecord } from './orders.ts';
 export type { ProviderConfigRecord } from './provider-configs.ts';
+export type { OidcClientRecord, OidcClientSettings } from './oidc-clients.ts';
 export { SEALED_COLUMNS, type SealedColumn, type SealedValue } from './sealed-columns.ts';
 export type { SessionPatch, SessionRecord, TransitionGuard } from './sessions.ts';
 export { CLAIMED_PREFIX, insertStatement } from './sessions.ts';
@@ -45,6 +48,9 @@ function queries(sql: Sql) {
     events: eventQueries(sql),
     webhooks: webhookQueries(sql),
     orders: orderQueries(sql),
+    oidcPayloads: oidcPayloadQueries(sql),
+    oidcKeys: oidcKeyQueries(sql),
+    oidcClients: oidcClientQueries(sql),
   };
 }
 
@@ -63,6 +69,9 @@ export class Store {
   readonly events: Queries['events'];
   readonly webhooks: Queries['webhooks'];
   readonly orders: Queries['orders'];
+  readonly oidcPayloads: Queries['oidcPayloads'];
+  readonly oidcKeys: Queries['oidcKeys'];
+  readonly oidcClients: Queries['oidcClients'];
 
   private constructor(sql: Sql) {
     this.sql = sql;
@@ -78,6 +87,9 @@ export class Store {
     this.events = q.events;
     this.webhooks = q.webhooks;
     this.orders = q.orders;
+    this.oidcPayloads = q.oidcPayloads;
+    this.oidcKeys = q.oidcKeys;
+    this.oidcClients = q.oidcClients;
   }
 
   static async open(opts: SqlOptions): Promise<Store> {

@@ -4,4 +4,5 @@ export const LOCKS = {
   signingKeys: 0x6b65_7973, // "keys"
   devBootstrap: 0x6465_7661, // "deva"
   keyCheck: 0x6b63_6876, // "kchv"
+  oidcKeys: 0x6f69_6463, // "oidc"
 } as const;

@@ -205,6 +205,49 @@ CREATE TABLE decoupled_orders (
 CREATE INDEX decoupled_orders_due ON decoupled_orders (next_poll_at)
 `,
   },
+  {
+    version: 10,
+    name: 'OpenID Provider: the protocol state oidc-provider keeps (sealed payloads, shared by every process) and its signing keys',
+    sql: `
+CREATE TABLE oidc_payloads (
+  model text NOT NULL,
+  id text NOT NULL,
+  payload_enc text NOT NULL,
+  grant_id text,
+  uid text,
+  user_code text,
+  expires_at timestamptz,
+  consumed_at timestamptz,
+  PRIMARY KEY (model, id)
+);
+CREATE INDEX oidc_payloads_grant ON oidc_payloads (grant_id) WHERE grant_id IS NOT NULL;
+CREATE INDEX oidc_payloads_uid ON oidc_payloads (uid) WHERE uid IS NOT NULL;
+CREATE INDEX oidc_payloads_user_code ON oidc_payloads (user_code) WHERE user_code IS NOT NULL;
+CREATE INDEX oidc_payloads_expires ON oidc_payloads (expires_at) WHERE expires_at IS NOT NULL;
+CREATE TABLE oidc_keys (
+  kid text PRIMARY KEY,
+  alg text NOT NULL,
+  private_jwk_enc text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+)
+`,
+  },
+  {
+    version: 11,
+    name: "OpenID Provider: the accounts' OIDC clients (secrets hashed)",
+    sql: `
+CREATE TABLE oidc_clients (
+  client_id text PRIMARY KEY,
+  account_id text NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name text NOT NULL,
+  secret_hash text,
+  settings jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX oidc_clients_account ON oidc_clients (account_id)
+`,
+  },
 ];
 
 import { LOCKS } from './locks.ts';

@@ -12,6 +12,8 @@ export const SEALED_COLUMNS = {
   'encryption_key_check.pseudonym_key_enc': { table: 'encryption_key_check', key: ['id'], column: 'pseudonym_key_enc' },
   'webhook_subscriptions.secret_enc': { table: 'webhook_subscriptions', key: ['id'], column: 'secret_enc' },
   'webhook_subscriptions.previous_secret_enc': { table: 'webhook_subscriptions', key: ['id'], column: 'previous_secret_enc' },
+  'oidc_payloads.payload_enc': { table: 'oidc_payloads', key: ['model', 'id'], column: 'payload_enc' },
+  'oidc_keys.private_jwk_enc': { table: 'oidc_keys', key: ['kid'], column: 'private_jwk_enc' },
 } as const;
 
 export type SealedColumn = keyof typeof SEALED_COLUMNS;

@@ -33,6 +33,8 @@ export class Purger {
     await this.#store.idempotency.deleteCreatedBefore(cutoff);
     // Events (with their deliveries and the delivery log) once they expired a retention period ago.
     while ((await this.#store.events.purge(cutoff, BATCH)) === BATCH);
+    // The OpenID Provider's state (codes, tokens, interactions, sessions) once it expired.
+    while ((await this.#store.oidcPayloads.purgeExpired(this.#clock.now(), BATCH)) === BATCH);
     // Failure counters whose window and lockout are over (both last minutes): an hour is plenty.
     await this.#store.authFailures.purge(new Date(this.#clock.now().getTime() - 3_600_000));
     if (total > 0) this.#log.info({ purged: total }, 'purged finished sessions');

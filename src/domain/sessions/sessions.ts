@@ -152,13 +152,16 @@ export class Sessions {
     accountId: string,
     request: SessionRequest,
     idempotencyKey?: string,
+    // The OpenID Provider's logins come back to the broker itself (domain/oidc-login.ts), on PUBLIC_URL's host.
+    opts: { brokerCallbacks?: boolean } = {},
   ): Promise<{ session: SessionRecord; replayed: boolean }> {
     const account = await this.#findAccount(accountId);
     if (!account) throw errors.forbidden('The account of this access token does not exist.');
     const bad: InvalidParam[] = [];
     const flowServed = checkFlow(request, bad);
     checkHeadless(request, bad);
-    const callbackUrls = checkCallbackUrls(request, account.callbackDomains, bad);
+    const callbackDomains = opts.brokerCallbacks ? [...account.callbackDomains, this.#publicHost] : account.callbackDomains;
+    const callbackUrls = checkCallbackUrls(request, callbackDomains, bad);
     const returnUrl = checkReturnUrl(request, account.callbackDomains, bad);
     const embeddedParentDomains = checkEmbeddedParents(request, bad);
     const requestDomain = checkRequestDomain(request, account, this.#publicHost, bad);

@@ -59,14 +59,39 @@ const OPTION_NAMES = [
   'header',
   'font',
   'corners',
+  'redirect-uri',
+  'post-logout-uri',
+  'jwks',
+  'jwks-uri',
+  'provider',
+  'level',
+  'default-level',
+  'claim',
+  'id-token-lifetime',
+  'pkce',
+  'subject',
 ] as const;
-const LIST_OPTIONS = new Set(['callback-domain', 'permission', 'event', 'tag', 'acr', 'acr-map', 'label', 'display-name']);
+const LIST_OPTIONS = new Set([
+  'callback-domain',
+  'permission',
+  'event',
+  'tag',
+  'acr',
+  'acr-map',
+  'label',
+  'display-name',
+  'redirect-uri',
+  'post-logout-uri',
+  'provider',
+  'level',
+  'claim',
+]);
 
 const commandSchema = {
   tags: ['Administration'],
   summary: 'Run an administration command',
   description:
-    "Runs one of the commands of the eidgate CLI (`eidgate accounts create …`) on the broker: accounts and their domains, API clients and secrets, signing keys, provider configurations, webhook subscriptions. Authenticate with `Authorization: Bearer <EIDGATE_ADMIN_TOKEN>`. The answer is the command's result (what `--json` prints) and its human line.",
+    "Runs one of the commands of the eidgate CLI (`eidgate accounts create …`) on the broker: accounts and their domains, API clients and secrets, signing keys, provider configurations, webhook subscriptions, OIDC clients of the OpenID Provider. Authenticate with `Authorization: Bearer <EIDGATE_ADMIN_TOKEN>`. The answer is the command's result (what `--json` prints) and its human line.",
   security: [{ adminToken: [] }],
   body: {
     type: 'object',

@@ -1,7 +1,8 @@
 // The OAuth 2.0 token endpoint (client_credentials only) and its discovery document, at Signicat's paths.
 // The endpoint is a pipeline of named steps, each enforcing one rule of RFC 6749; errors in this plugin
 // are RFC 6749 §5.2 error responses.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { JWK } from 'jose';
 import type { Accounts } from '../../domain/accounts.ts';
 import { type AuthThrottle, throttleKeys } from '../../domain/auth-throttle.ts';
 import type { KeyRing } from '../../domain/keys.ts';
@@ -19,9 +20,16 @@ interface Deps {
   urls: Urls;
   /** Lockout after repeated failures; the metadata routes do not use it. */
   throttle?: AuthThrottle;
+  /** Every grant but client_credentials: the OpenID Provider's (http/op), on the same endpoint. */
+  otherGrants?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** The OpenID Provider's public keys, served beside the API tokens' in one JWKS. */
+  opJwks?: JWK[];
 }
 
 type TokenRequestBody = Record<string, unknown>;
+
+/** The grants the OpenID Provider (http/op) answers at this endpoint. */
+const OP_GRANTS = new Set<unknown>(['authorization_code', 'refresh_token']);
 
 /** RFC 6749 §4.4.2: the token request is form-encoded. */
 function requireFormBody(request: FastifyRequest): TokenRequestBody {
@@ -155,6 +163,11 @@ export async function tokenRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     { schema: tokenSchema, validatorCompiler: () => () => true },
     async (request, reply) => {
       const body = requireFormBody(request);
+      // One lookup decides: the OP's grants go to it; everything else (the API's grant, and what neither
+      // serves) stays on this fast path and its RFC 6749 answers.
+      if (deps.otherGrants && OP_GRANTS.has(body.grant_type)) {
+        return deps.otherGrants(request, reply);
+      }
       const client = await authenticateClient(deps, request, readClientCredentials(request, body));
       checkGrantType(body);
       const token = await issueToken(deps, request, client, body);
@@ -165,6 +178,16 @@ export async function tokenRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
 /** Discovery and JWKS: read by resource servers and SDKs; their errors are the API's (Signicat's object). */
 export async function oauthMetadataRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  app.get(
+    PATHS.jwks,
+    { schema: { tags: ['OAuth'], summary: 'Public keys that sign access tokens and id_tokens' } },
+    async (_req, reply) => {
+      const { keys } = await deps.keys.jwks();
+      return reply.header('cache-control', 'public, max-age=300').send({ keys: [...keys, ...(deps.opJwks ?? [])] });
+    },
+  );
+  // With the OpenID Provider, discovery is its own (it still advertises client_credentials).
+  if (deps.opJwks) return;
   app.get(PATHS.discovery, { schema: { tags: ['OAuth'], summary: 'OAuth discovery document' } }, async () => ({
     issuer: deps.tokens.issuer,
     token_endpoint: deps.urls.token,
@@ -174,8 +197,4 @@ export async function oauthMetadataRoutes(app: FastifyInstance, deps: Deps): Pro
     scopes_supported: [API_SCOPE],
     response_types_supported: ['token'],
   }));
-
-  app.get(PATHS.jwks, { schema: { tags: ['OAuth'], summary: 'Public keys that sign access tokens' } }, async (_req, reply) => {
-    return reply.header('cache-control', 'public, max-age=300').send(await deps.keys.jwks());
-  });
 }
