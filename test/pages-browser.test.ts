@@ -356,14 +356,12 @@ describe('every page: axe-clean and no sideways scrolling, every language, deskt
       await run(page);
     } catch (e) {
       // Where it stopped, for the failure message: the address and the start of the page's text.
-      throw new Error(
-        `${(e as Error).message}\nat ${page.url()}: ${(
-          await page
-            .locator('body')
-            .innerText()
-            .catch(() => '')
-        ).slice(0, 400)}`,
-      );
+      const text =
+        (await page
+          .locator('body')
+          .textContent()
+          .catch(() => null)) ?? '';
+      throw new Error(`${(e as Error).message}\nat ${page.url()}: ${text.slice(0, 400)}`);
     } finally {
       await context.close();
     }
