@@ -51,7 +51,7 @@ export interface RunningSimulator {
 /** The profiles every simulator serves, longest mount path first (the order requests are matched in). */
 export const PROFILES: readonly SimProfile[] = [BANKID, ID_PORTEN];
 
-const PAGE_CSP = "default-src 'none'; style-src 'self'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'";
+const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'";
 
 /** Account ids inside the simulator carry the eID and locale used, so claims can depend on them. */
 const accountIdOf = (pid: string, eid: string, locale: SimLang) => `${pid}.${eid}.${locale}`;
