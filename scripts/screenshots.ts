@@ -175,6 +175,9 @@ try {
   const wide: string[] = [];
   for (const p of pages) {
     for (const lang of ['nb', 'en']) {
+      // The broker's clock is a manual one; the simulator's is the wall clock: keep them together, or its
+      // id_tokens look issued in the future once the run has taken a while.
+      t.clock.advance((Date.now() - t.clock.now().getTime()) / 1000);
       const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: lang === 'nb' ? 'nb-NO' : 'en-GB' });
       const page = await context.newPage();
       try {
