@@ -30,11 +30,11 @@ function tile(lang: UiLang, p: ChooserState['providers'][number], type: 'submit'
   return `<button type="${type}" class="tile" name="provider" value="${esc(p.id)}" aria-describedby="${lineId}">${tileContent(lang, p, lineId)}</button>`;
 }
 
-/** A tile's badge, name and line (hidden from the accessible name: it is the tile's description). */
+/** A tile's badge, name (with `extra`, part of the accessible name) and line (hidden from the name: it is the tile's description). */
 function tileContent(lang: UiLang, p: ChooserState['providers'][number], lineId: string, extra = ''): string {
   const cl = contentLang(lang);
   const line = p.taglines?.[cl] ?? t(lang, 'genericTagline', { provider: p.labels[cl] });
-  return `${badgeSvg(p.id, p.mark)}<span class="tile-text"><span class="tile-name">${esc(p.labels[cl])}</span><span class="tile-line" id="${lineId}" aria-hidden="true">${esc(line)}${extra}</span></span>`;
+  return `${badgeSvg(p.id, p.mark)}<span class="tile-text"><span class="tile-name">${esc(p.labels[cl])}${extra}</span><span class="tile-line" id="${lineId}" aria-hidden="true">${esc(line)}</span></span>`;
 }
 
 export function chooserPage(s: ChooserState): string {
@@ -76,7 +76,7 @@ export const FRAME_SCRIPT = `'use strict';
 /** The embedded flow's framed page: each provider opens in a window of its own; the frame watches. */
 export function framePage(s: ChooserState): string {
   const { lang } = s.frame;
-  // The chooser's tiles, as links: each opens the provider in a window of its own (said on the tile).
+  // The chooser's tiles, as links: each opens the provider in a window of its own (said in the link's name).
   const links = s.providers
     .map((p) => {
       const lineId = `tile-${esc(p.id)}-line`;

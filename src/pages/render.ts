@@ -170,7 +170,7 @@ footer a { color: var(--eg-primary, #1e5aa8); }
 .ref { color: #4a4a4a; font-size: 0.9rem; }
 pre { background: #f4f5f7; padding: 1rem; overflow: auto; font-size: 0.85rem; max-width: 100%; box-sizing: border-box; }
 a.tile { margin: 0.5rem 0; padding: 0.75rem 1rem; border-radius: var(--eg-radius, 6px); text-decoration: none; }
-a.tile .hint { display: block; }
+a.tile .hint { display: block; font-weight: 400; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 1rem 0; }
 .facts dt { font-weight: 600; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
