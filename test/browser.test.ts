@@ -3,33 +3,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../src/simulator/simulator.ts';
+import { assertAccessible, launchChromium, NO_CHROMIUM } from './browser-support.ts';
 import { call, getToken, startBroker, validSessionRequest, type TestBroker } from './helpers.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SIM_SECRET = 'browser-sim-secret-0123456789abcdefghij';
 
-/** axe-core in the page (evaluated through the DevTools protocol, so the page's CSP stays strict). */
-async function assertAccessible(page: Page, label: string): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const r = await (
-      globalThis as unknown as {
-        axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { html: string }[] }[] }> };
-      }
-    ).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html).slice(0, 3) }));
-  });
-  assert.deepEqual(violations, [], `${label}: ${JSON.stringify(violations, null, 2)}`);
-}
-
-describe('journeys in a real browser', { skip: !existsSync(CHROMIUM) && `no browser at ${CHROMIUM}` }, () => {
+describe('journeys in a real browser', { skip: NO_CHROMIUM }, () => {
   let browser: Browser;
   let t: TestBroker;
   let sim: RunningSimulator;
@@ -39,18 +20,7 @@ describe('journeys in a real browser', { skip: !existsSync(CHROMIUM) && `no brow
   const pagesChecked = new Set<string>();
 
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     t = await startBroker();
     sim = await startSimulator({
       port: 0,
@@ -133,6 +103,9 @@ describe('journeys in a real browser', { skip: !existsSync(CHROMIUM) && `no brow
         assert.ok(page.url().startsWith(`${sim.issuer}/login/`));
         assert.equal(await page.getAttribute('html', 'lang'), lang);
         await check(page, 'simulator login');
+        // Never to be mistaken for the real ID-porten: the mark in the header and the banner are on screen.
+        assert.ok(await page.getByRole('complementary', { name: 'Simulator' }).isVisible(), 'the simulator banner');
+        assert.equal(await page.locator('header .tag').textContent(), 'simulator');
         await page.getByRole('radio', { name: 'BankID' }).check();
         await page.locator('#person').selectOption(sim.people[0]!.pid);
         await page.getByRole('button', { name: T.login, exact: true }).click();

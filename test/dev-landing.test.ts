@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type RunningSimulator } from '../src/simulator/simulator.ts';
 import { Agent, formAction } from './agent.ts';
-import { startBroker, type TestBroker } from './helpers.ts';
+import { call, getToken, startBroker, type TestBroker, validSessionRequest } from './helpers.ts';
 
 const DEV_CLIENT = { clientId: 'dev-broker', clientSecret: 'dev-landing-secret-0123456789abcdefghij' };
 
@@ -52,8 +52,42 @@ describe('development landing page', () => {
     assert.match(result.url, /\/dev\/result\?sessionId=/);
     assert.equal(result.response?.status, 200);
     assert.ok(result.body.includes(sim.people[0]!.pid), 'the result shows the subject');
+    assert.match(result.body, /<details>\n<summary>The whole session \(JSON\)<\/summary>/, 'the JSON folded away');
+    assert.match(result.body, /<dt>Status<\/dt><dd><span class="outcome outcome-SUCCESS">SUCCESS<\/span><\/dd>/);
     const stranger = await new Agent().follow(result.url);
     assert.equal(stranger.response?.status, 404);
     assert.ok(!stranger.body.includes(sim.people[0]!.pid));
+  });
+
+  it('the README walkthrough: a session whose callbacks are /dev/callback ends on a page that shows its sessionId and the session', async () => {
+    const dev = t.broker.devCredentials;
+    assert.ok(dev?.clientSecret);
+    const token = await getToken(t.base, dev.clientId, dev.clientSecret);
+    const callback = `${t.config.publicUrl}/dev/callback`;
+    const created = await call(t.base, 'POST', '/auth/rest/sessions', {
+      token,
+      body: validSessionRequest({
+        language: 'en',
+        allowedProviders: ['idporten'],
+        requestedAttributes: ['nin', 'name'],
+        callbackUrls: { success: callback, abort: callback, error: callback },
+      }),
+    });
+    assert.equal(created.status, 200, 'the development account allows its own callback receiver');
+    const agent = new Agent();
+    const atSim = await agent.follow(created.body.authenticationUrl);
+    const page = await agent.follow(formAction(atSim.body, atSim.url), {
+      form: { action: 'login', eid: 'bankid', person: sim.people[1]!.pid },
+    });
+    assert.equal(page.url, `${callback}?sessionId=${created.body.id}`);
+    assert.equal(page.response?.status, 200);
+    assert.match(page.body, /This is the development callback address\./);
+    assert.match(page.body, new RegExp(`<dt>Session id</dt><dd><code>${created.body.id}</code></dd>`));
+    assert.match(page.body, /<dt>Name<\/dt><dd>[^<]+<\/dd>/);
+    assert.ok(page.body.includes(sim.people[1]!.pid), 'the session as the backend reads it');
+    // Only to the browser that logged in: the identity number is on it.
+    const stranger = await new Agent().follow(page.url);
+    assert.equal(stranger.response?.status, 404);
+    assert.ok(!stranger.body.includes(sim.people[1]!.pid));
   });
 });

@@ -4,13 +4,9 @@
 // and send a request.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { assertAccessible as axeClean, launchChromium, NO_CHROMIUM } from './browser-support.ts';
 import { startBroker, type TestBroker } from './helpers.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe('the API reference page (/docs)', () => {
   let t: TestBroker;
@@ -41,24 +37,13 @@ describe('the API reference page (/docs)', () => {
 
 describe('the API reference page in a real browser', {
   timeout: 120_000,
-  skip: !existsSync(CHROMIUM) && `no browser at ${CHROMIUM}`,
+  skip: NO_CHROMIUM,
 }, () => {
   let browser: Browser;
   let t: TestBroker;
 
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     t = await startBroker();
   });
   after(async () => {
@@ -88,18 +73,7 @@ describe('the API reference page in a real browser', {
     return { page, outside, violations, close: () => context.close() };
   }
 
-  async function assertAccessible(page: Page): Promise<void> {
-    await page.evaluate(AXE);
-    const found = await page.evaluate(async () => {
-      const r = await (
-        globalThis as unknown as {
-          axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { html: string }[] }[] }> };
-        }
-      ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-      return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html).slice(0, 3) }));
-    });
-    assert.deepEqual(found, [], JSON.stringify(found, null, 2));
-  }
+  const assertAccessible = (page: Page) => axeClean(page, '/docs');
 
   it('renders the reference with no request to another origin and no policy violation, and passes axe-core', async () => {
     const p = await offlinePage();

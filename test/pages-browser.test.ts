@@ -2,47 +2,30 @@
 // (the same command table as the CLI) shows on the chooser and on a status page, in nb and en, on a desktop
 // and a 390 px phone; axe finds nothing, no page scrolls sideways, the language switcher keeps the session.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { startSimulator, type RunningSimulator } from '../src/simulator/simulator.ts';
+import {
+  assertAccessible,
+  assertNoHorizontalScroll,
+  axeViolations,
+  launchChromium,
+  NO_CHROMIUM,
+  sidewaysOverflow,
+  VIEWPORTS,
+} from './browser-support.ts';
 import { call, getToken, startBroker, type TestBroker, validSessionRequest } from './helpers.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ADMIN_TOKEN = 'admin-token-pages-0123456789abcdefghijklmnop';
 const LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="40"><rect width="96" height="40" fill="#7a1f2b"/></svg>';
 const LOGO = `data:image/svg+xml;base64,${Buffer.from(LOGO_SVG).toString('base64')}`;
 
 const THEME_LOGO = `data:image/svg+xml;base64,${Buffer.from(LOGO_SVG.replace('width="96"', 'width="120"')).toString('base64')}`;
 
-const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const TEXT = {
   nb: { service: 'Logg inn på Bergen kommune', chooser: 'Velg innloggingsmetode', finished: 'Innloggingen er avsluttet', help: 'Hjelp' },
   en: { service: 'Log in to City of Bergen', chooser: 'Choose how to log in', finished: 'This login has ended', help: 'Help' },
 } as const;
-
-async function assertAccessible(page: Page, label: string): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const r = await (
-      globalThis as unknown as {
-        axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { html: string }[] }[] }> };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html).slice(0, 3) }));
-  });
-  assert.deepEqual(violations, [], `${label}: ${JSON.stringify(violations, null, 2)}`);
-}
-
-/** No sideways scrolling: the page is no wider than the window. */
-async function assertNoHorizontalScroll(page: Page, label: string): Promise<void> {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }));
-  assert.ok(scrollWidth <= innerWidth, `${label}: ${scrollWidth} px wide in a ${innerWidth} px window`);
-}
 
 /** The service's name, its logo (loaded, so the CSP let it through) and its help link are on the page. */
 async function assertBranded(page: Page, lang: 'nb' | 'en', label: string): Promise<void> {
@@ -54,23 +37,13 @@ async function assertBranded(page: Page, lang: 'nb' | 'en', label: string): Prom
   assert.equal(await help.getAttribute('href'), 'https://bergen.kommune.no/hjelp', label);
 }
 
-describe('branded hosted pages in a real browser', { skip: !existsSync(CHROMIUM) && `no browser at ${CHROMIUM}` }, () => {
+describe('branded hosted pages in a real browser', { skip: NO_CHROMIUM }, () => {
   let browser: Browser;
   let t: TestBroker;
   let token: string;
 
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     t = await startBroker({ EIDGATE_ADMIN_TOKEN: ADMIN_TOKEN });
     token = await getToken(t.base, t.clientId, t.clientSecret);
   });
@@ -287,5 +260,250 @@ describe('branded hosted pages in a real browser', { skip: !existsSync(CHROMIUM)
     } finally {
       await dev.close();
     }
+  });
+});
+
+// Every page a person or a developer meets, in every language it speaks, on a desktop and a 390 px phone:
+// axe-core finds nothing and the page does not scroll sideways (documentElement.scrollWidth > clientWidth).
+// Hosted status pages on the test account (its providers unreachable), journeys through the simulator on
+// the development account, the development pages, /docs, and the simulator's own pages.
+describe('every page: axe-clean and no sideways scrolling, every language, desktop and phone', { skip: NO_CHROMIUM }, () => {
+  const SIM_SECRET = 'sweep-sim-secret-0123456789abcdefghij';
+  const LANGS = ['nb', 'nn', 'en', 'se'] as const;
+  const SIM_LANGS = ['nb', 'nn', 'en'] as const;
+  let browser: Browser;
+  let t: TestBroker;
+  let sim: RunningSimulator;
+  let token: string;
+  let devToken: string;
+  const checked = new Set<string>();
+  const problems: string[] = [];
+
+  before(async () => {
+    browser = await launchChromium();
+    t = await startBroker({}, { bootstrap: true });
+    const dev = t.broker.devCredentials;
+    assert.ok(dev?.clientSecret, 'a development account was bootstrapped');
+    sim = await startSimulator({
+      port: 0,
+      clients: [
+        {
+          client_id: 'broker',
+          client_secret: SIM_SECRET,
+          redirect_uris: ['idporten', 'nbid'].map((p) => `${t.config.publicUrl}/auth/callback/${p}`),
+          scope: 'openid profile',
+        },
+      ],
+    });
+    for (const [providerId, issuer] of [
+      ['idporten', sim.issuers.idporten],
+      ['nbid', sim.issuers.bankid],
+    ] as const) {
+      await t.broker.providerConfigs.save(dev.accountId, {
+        providerId,
+        issuer,
+        clientId: 'broker',
+        clientSecret: SIM_SECRET,
+        clientAuth: 'client_secret_basic',
+        par: true,
+      });
+    }
+    await t.broker.accounts.setTheme(dev.accountId, 'night', { primary: '#2a4d14', header: '#10200a', background: '#eef3ea' });
+    token = await getToken(t.base, t.clientId, t.clientSecret);
+    devToken = await getToken(t.base, dev.clientId, dev.clientSecret);
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+    await sim?.close();
+  });
+
+  /** Checks the page as it is now at each viewport: axe and sideways scrolling; problems are collected. */
+  async function checkPage(page: Page, name: string, lang: string): Promise<void> {
+    for (const [device, viewport] of Object.entries(VIEWPORTS)) {
+      await page.setViewportSize(viewport);
+      const label = `${name} [${lang} ${device}]`;
+      const violations = await axeViolations(page);
+      if (violations.length) problems.push(`${label}: ${JSON.stringify(violations)}`);
+      const overflow = await sidewaysOverflow(page);
+      if (overflow > 0) problems.push(`${label}: ${overflow} px wider than the window`);
+      checked.add(label);
+    }
+  }
+
+  const session = async (bearer: string, language: string, extra: Record<string, unknown> = {}) => {
+    // The broker's manual clock kept at the simulator's (the wall clock), however long the sweep has run.
+    t.clock.advance((Date.now() - t.clock.now().getTime()) / 1000);
+    const res = await call(t.base, 'POST', '/auth/rest/sessions', {
+      token: bearer,
+      body: validSessionRequest({
+        language,
+        callbackUrls: {
+          success: `${t.config.publicUrl}/dev/callback`,
+          abort: `${t.config.publicUrl}/dev/callback`,
+          error: `${t.config.publicUrl}/dev/callback`,
+        },
+        ...extra,
+      }),
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as { id: string; authenticationUrl: string };
+  };
+
+  /** A fresh browser context for one page in one language (cookies are per context). */
+  async function inContext(run: (page: Page) => Promise<void>): Promise<void> {
+    const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+    const page = await context.newPage();
+    try {
+      await run(page);
+    } catch (e) {
+      // Where it stopped, for the failure message: the address and the start of the page's text.
+      const text =
+        (await page
+          .locator('body')
+          .textContent()
+          .catch(() => null)) ?? '';
+      throw new Error(`${(e as Error).message}\nat ${page.url()}: ${text.slice(0, 400)}`);
+    } finally {
+      await context.close();
+    }
+  }
+
+  const heading = (page: Page) => page.locator('h1').waitFor();
+
+  it('the hosted pages: chooser and every status page a browser can reach', async () => {
+    for (const lang of LANGS) {
+      await inContext(async (page) => {
+        const s = await session(token, lang, { allowedProviders: ['idporten', 'ansattporten', 'nbid'] });
+        await page.goto(s.authenticationUrl);
+        await page.locator('button.tile').first().waitFor();
+        await checkPage(page, 'chooser', lang);
+
+        // A login under way (at the simulator) opened in another browser: it is bound to the first one.
+        const bound = await session(devToken, lang, { allowedProviders: ['idporten'] });
+        await page.goto(bound.authenticationUrl);
+        await page.waitForURL(new RegExp(`^${sim.issuers.idporten}/login/`));
+        const other = await browser.newContext({ viewport: VIEWPORTS.desktop });
+        try {
+          const otherPage = await other.newPage();
+          assert.equal((await otherPage.goto(bound.authenticationUrl))?.status(), 403, 'another browser');
+          await checkPage(otherPage, 'other browser', lang);
+        } finally {
+          await other.close();
+        }
+
+        await page.goto(s.authenticationUrl);
+        // The provider cannot be reached: the page says so and offers to cancel.
+        await page.locator('button[value="idporten"]').click();
+        await page.locator('h1').waitFor();
+        assert.match(page.url(), /\/login\/[^/]+\/start$/);
+        await checkPage(page, 'unavailable', lang);
+
+        assert.equal((await call(t.base, 'POST', `/auth/rest/sessions/${s.id}/cancel`, { token })).status, 200);
+        assert.equal((await page.goto(s.authenticationUrl))?.status(), 409);
+        await checkPage(page, 'finished', lang);
+
+        const short = await session(token, lang, { sessionLifetime: 300, allowedProviders: ['idporten'] });
+        t.clock.advance(301);
+        try {
+          assert.equal((await page.goto(short.authenticationUrl))?.status(), 410);
+          await checkPage(page, 'expired', lang);
+        } finally {
+          t.clock.advance(-301);
+        }
+
+        // The embedded flow's page (opened at the top here: its layout is the framed one), with the chooser's tiles.
+        const embedded = await session(token, lang, { flow: 'embedded', embeddedParentDomains: ['localhost'] });
+        assert.equal((await page.goto(embedded.authenticationUrl))?.status(), 200);
+        assert.equal(await page.locator('a.tile svg.badge').count(), 1, 'the provider as a tile');
+        await checkPage(page, 'embedded frame', lang);
+
+        assert.equal((await page.goto(`${t.config.publicUrl}/login/00000000-0000-4000-8000-000000000000?lang=${lang}`))?.status(), 404);
+        await checkPage(page, 'login not found', lang);
+        assert.equal((await page.goto(`${t.config.publicUrl}/auth/callback/idporten?state=nothing&lang=${lang}`))?.status(), 400);
+        await checkPage(page, 'callback without a journey', lang);
+        const unknown = await page.goto(`${t.config.publicUrl}/no/such/page?lang=${lang}`);
+        assert.equal(unknown?.status(), 404);
+        assert.match(unknown?.headers()['content-type'] ?? '', /^text\/html/);
+        await checkPage(page, 'unknown path', lang);
+      });
+    }
+  });
+
+  it('the development pages: landing, a login to its result, the callback receiver, a theme preview', async () => {
+    for (const lang of LANGS) {
+      await inContext(async (page) => {
+        await page.goto(`${t.config.publicUrl}/?lang=${lang}`);
+        await heading(page);
+        await checkPage(page, 'dev landing', lang);
+        await page.goto(`${t.config.publicUrl}/dev/themes/night?lang=${lang}`);
+        await heading(page);
+        await checkPage(page, 'dev theme preview', lang);
+
+        // The landing page's own login ends at /dev/result (its form is walked in dev-landing.test.ts: here the
+        // page's form-action names the built-in simulator's origin, not this test's).
+        const r = await session(devToken, lang, {
+          allowedProviders: ['idporten'],
+          callbackUrls: Object.fromEntries(['success', 'abort', 'error'].map((k) => [k, `${t.config.publicUrl}/dev/result`])),
+        });
+        await page.goto(r.authenticationUrl);
+        await page.locator('#person').selectOption(sim.people[0]!.pid);
+        await page.locator('button[value="login"]').click();
+        await page.waitForURL(`${t.config.publicUrl}/dev/result?sessionId=${r.id}`);
+        await page.locator('details').waitFor();
+        await checkPage(page, 'dev result', lang);
+        // The JSON is folded away, and open it still fits the phone.
+        await page.locator('summary').click();
+        await checkPage(page, 'dev result, JSON open', lang);
+      });
+      // A browser of its own: in this one the simulator would remember the login (single sign-on).
+      await inContext(async (page) => {
+        const s = await session(devToken, lang, { allowedProviders: ['idporten'] });
+        await page.goto(s.authenticationUrl);
+        await page.locator('#person').selectOption(sim.people[1]!.pid);
+        await page.locator('button[value="login"]').click();
+        await page.waitForURL(`${t.config.publicUrl}/dev/callback?sessionId=${s.id}`);
+        await page.locator('details').waitFor();
+        await checkPage(page, 'dev callback', lang);
+      });
+    }
+  });
+
+  it('the simulator pages: ID-porten and BankID style logins, with an error, and its error page', async () => {
+    for (const lang of SIM_LANGS) {
+      await inContext(async (page) => {
+        const s = await session(devToken, lang, { allowedProviders: ['idporten'] });
+        await page.goto(s.authenticationUrl);
+        await page.locator('#person').waitFor();
+        await checkPage(page, 'simulator ID-porten login', lang);
+        await page.locator('#pid').fill('12345678901');
+        await page.locator('button[value="login"]').click();
+        await page.getByRole('alert').waitFor();
+        await checkPage(page, 'simulator ID-porten login with an error', lang);
+
+        const b = await session(devToken, lang, { allowedProviders: ['nbid'] });
+        await page.goto(b.authenticationUrl);
+        await page.waitForURL(new RegExp(`^${sim.issuers.bankid}/`));
+        await page.locator('#person').waitFor();
+        await checkPage(page, 'simulator BankID login', lang);
+
+        await page.goto(`${sim.issuers.idporten}/authorize?client_id=nobody&ui_locales=${lang}`);
+        await heading(page);
+        await checkPage(page, 'simulator error page', lang);
+      });
+    }
+  });
+
+  it('the API reference (/docs)', async () => {
+    await inContext(async (page) => {
+      await page.goto(`${t.config.publicUrl}/docs`);
+      await page.getByRole('button', { name: 'Get a token' }).waitFor();
+      await checkPage(page, '/docs', 'en');
+    });
+  });
+
+  it('found nothing on any of them', () => {
+    assert.deepEqual(problems, []);
+    assert.ok(checked.size >= 2 * (4 * 9 + 4 * 5 + 3 * 4 + 1), `checked ${checked.size}: ${[...checked].join(', ')}`);
   });
 });

@@ -16,6 +16,12 @@ import { PAGE_CSP } from './pages/respond.ts';
 /** Paths a person's browser opens: their errors are pages, not JSON. */
 const PAGE_PATH = /^\/(login|auth\/callback|dev)(\/|$)/;
 
+/** A browser navigating: it asks for HTML and not for JSON (API clients send application/json or nothing). */
+export function wantsPage(request: FastifyRequest): boolean {
+  const accept = String(request.headers.accept ?? '');
+  return (request.method === 'GET' || request.method === 'HEAD') && /\btext\/html\b/.test(accept) && !/\bapplication\/json\b/.test(accept);
+}
+
 export interface AppOptions {
   logger: Logger;
   trustProxy: boolean;
@@ -122,7 +128,20 @@ export function createApp(opts: AppOptions): FastifyInstance {
     done();
   });
 
-  useApiErrors(app, { notFound: true });
+  useApiErrors(app);
+  // An unknown path is a page for a browser (it asks for text/html and not JSON), Signicat's error object
+  // for everyone else: API clients see exactly what they saw before.
+  app.setNotFoundHandler((request, reply) => {
+    const err = errors.notFound(`No route ${request.method} ${request.url.split('?')[0]}.`);
+    logError(err, request);
+    if (!wantsPage(request)) return sendApiError(err, request, reply);
+    return reply
+      .status(err.status)
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', PAGE_CSP)
+      .header('cache-control', 'no-store')
+      .send(renderErrorPage(err, request));
+  });
   return app;
 }
 

@@ -25,6 +25,7 @@ export const PATHS = {
   callbackPrefix: '/auth/callback',
   devTry: '/dev/try',
   devResult: '/dev/result',
+  devCallback: '/dev/callback',
   devThemePreview: '/dev/themes/:theme',
 } as const;
 

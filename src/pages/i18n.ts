@@ -212,6 +212,25 @@ const T = {
     en: 'I am done in the BankID app – continue',
     se: null,
   },
+  devResultIntro: {
+    nb: 'Innloggingen er ferdig. Dette er sesjonen tjenesten din leser med GET /auth/rest/sessions/{id}.',
+    nn: 'Innlogginga er ferdig. Dette er sesjonen tenesta di les med GET /auth/rest/sessions/{id}.',
+    en: 'The login has ended. This is the session your service reads with GET /auth/rest/sessions/{id}.',
+    se: null,
+  },
+  devCallbackIntro: {
+    nb: 'Dette er tilbakekallsadressen for utvikling. Nettleseren kom hit med sessionId; en ekte tjeneste leser da sesjonen fra sin backend, slik denne siden gjorde.',
+    nn: 'Dette er tilbakekallsadressa for utvikling. Nettlesaren kom hit med sessionId; ei ekte teneste les då sesjonen frå backenden sin, slik denne sida gjorde.',
+    en: 'This is the development callback address. The browser arrived here with a sessionId; a real service then reads the session from its backend, as this page did.',
+    se: null,
+  },
+  devSessionId: { nb: 'Sesjons-ID', nn: 'Sesjons-ID', en: 'Session id', se: null },
+  devStatus: { nb: 'Status', nn: 'Status', en: 'Status', se: null },
+  devProvider: { nb: 'eID', nn: 'eID', en: 'eID', se: null },
+  devName: { nb: 'Navn', nn: 'Namn', en: 'Name', se: null },
+  devLoa: { nb: 'Sikkerhetsnivå', nn: 'Tryggleiksnivå', en: 'Level of assurance', se: null },
+  devJson: { nb: 'Hele sesjonen (JSON)', nn: 'Heile sesjonen (JSON)', en: 'The whole session (JSON)', se: null },
+  devDocs: { nb: 'API-dokumentasjon', nn: 'API-dokumentasjon', en: 'API documentation', se: null },
 } satisfies Record<string, Record<PageLang, string> & { se: string | null }>;
 
 export type TextKey = keyof typeof T;

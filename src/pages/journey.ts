@@ -1,7 +1,7 @@
 // The hosted journey pages, each a pure function of its state and language.
 import { badgeSvg } from './badges.ts';
-import { contentLang, t, type PageLang, type UiLang } from './i18n.ts';
-import { escapeHtml as esc, frameOf, layout, type PageFrame } from './render.ts';
+import { contentLang, t, type PageLang, type TextKey, type UiLang } from './i18n.ts';
+import { escapeHtml as esc, frameOf, layout, type PageFrame, tx } from './render.ts';
 
 export interface ChooserState {
   frame: PageFrame;
@@ -26,10 +26,15 @@ const langField = (lang: UiLang) => `<input type="hidden" name="lang" value="${l
  * provider's name alone; the line is its description (aria-describedby), so it is read once, after.
  */
 function tile(lang: UiLang, p: ChooserState['providers'][number], type: 'submit' | 'button' = 'submit'): string {
+  const lineId = `tile-${esc(p.id)}-line`;
+  return `<button type="${type}" class="tile" name="provider" value="${esc(p.id)}" aria-describedby="${lineId}">${tileContent(lang, p, lineId)}</button>`;
+}
+
+/** A tile's badge, name (with `extra`, part of the accessible name) and line (hidden from the name: it is the tile's description). */
+function tileContent(lang: UiLang, p: ChooserState['providers'][number], lineId: string, extra = ''): string {
   const cl = contentLang(lang);
   const line = p.taglines?.[cl] ?? t(lang, 'genericTagline', { provider: p.labels[cl] });
-  const lineId = `tile-${esc(p.id)}-line`;
-  return `<button type="${type}" class="tile" name="provider" value="${esc(p.id)}" aria-describedby="${lineId}">${badgeSvg(p.id, p.mark)}<span class="tile-text"><span class="tile-name">${esc(p.labels[cl])}</span><span class="tile-line" id="${lineId}" aria-hidden="true">${esc(line)}</span></span></button>`;
+  return `${badgeSvg(p.id, p.mark)}<span class="tile-text"><span class="tile-name">${esc(p.labels[cl])}${extra}</span><span class="tile-line" id="${lineId}" aria-hidden="true">${esc(line)}</span></span>`;
 }
 
 export function chooserPage(s: ChooserState): string {
@@ -71,11 +76,13 @@ export const FRAME_SCRIPT = `'use strict';
 /** The embedded flow's framed page: each provider opens in a window of its own; the frame watches. */
 export function framePage(s: ChooserState): string {
   const { lang } = s.frame;
+  // The chooser's tiles, as links: each opens the provider in a window of its own (said in the link's name).
   const links = s.providers
-    .map(
-      (p) =>
-        `<a class="button" href="/login/${esc(s.sessionId)}/window?provider=${encodeURIComponent(p.id)}" target="_blank">${esc(p.labels[contentLang(lang)])} <span class="hint">${t(lang, 'newWindow')}</span></a>`,
-    )
+    .map((p) => {
+      const lineId = `tile-${esc(p.id)}-line`;
+      const href = `/login/${esc(s.sessionId)}/window?provider=${encodeURIComponent(p.id)}`;
+      return `<a class="tile" href="${href}" target="_blank" aria-describedby="${lineId}">${tileContent(lang, p, lineId, ` <span class="hint">${t(lang, 'newWindow')}</span>`)}</a>`;
+    })
     .join('\n');
   return layout(
     s.frame,
@@ -162,15 +169,53 @@ export function devLandingPage(f: PageFrame | UiLang, hasChooser: boolean): stri
 <button type="submit" name="mode" value="one">${t(L(f), 'devOne')}</button>
 ${hasChooser ? `<button type="submit" name="mode" value="chooser" class="secondary">${t(L(f), 'devChooser')}</button>` : ''}
 </form>
-<p><a href="/docs">API documentation</a></p>`,
+<p><a href="/docs">${tx(L(f), 'devDocs')}</a></p>`,
   );
 }
 
-export function devResultPage(f: PageFrame | UiLang, sessionJson: string): string {
+/** What the development result page shows of a session: the API's own view of it. */
+export interface DevSessionView {
+  id: string;
+  status: string;
+  provider?: string | undefined;
+  loa?: string | undefined;
+  subject?: { name?: string | undefined } | undefined;
+}
+
+/**
+ * Development: the session a login ended with, as the service's backend reads it. The main facts first, the
+ * whole JSON folded away (it is long, and on a phone it scrolls inside its own box, not the page).
+ * `callback`: shown at the development callback address, which says what that address is for.
+ */
+export function devResultPage(f: PageFrame | UiLang, session: DevSessionView, opts: { callback?: boolean } = {}): string {
+  const lang = L(f);
+  const facts: [TextKey, string | undefined][] = [
+    ['devSessionId', session.id],
+    ['devStatus', session.status],
+    ['devProvider', session.provider],
+    ['devName', session.subject?.name],
+    ['devLoa', session.loa],
+  ];
+  const rows = facts
+    .filter(([, v]) => v)
+    .map(([k, v]) => {
+      const value =
+        k === 'devStatus' ? `<span class="outcome outcome-${esc(v ?? '')}">${esc(v ?? '')}</span>` : `<code>${esc(v ?? '')}</code>`;
+      return `<dt>${tx(lang, k)}</dt><dd>${k === 'devName' ? esc(v ?? '') : value}</dd>`;
+    })
+    .join('\n');
   return layout(
     f,
-    t(L(f), 'devResult'),
-    `<pre><code>${esc(sessionJson)}</code></pre>
-<p><a class="button" href="/">${t(L(f), 'devAgain')}</a></p>`,
+    t(lang, 'devResult'),
+    `<p>${tx(lang, opts.callback ? 'devCallbackIntro' : 'devResultIntro')}</p>
+<dl class="facts">
+${rows}
+</dl>
+<details>
+<summary>${tx(lang, 'devJson')}</summary>
+<pre tabindex="0"><code>${esc(JSON.stringify(session, null, 2))}</code></pre>
+</details>
+<p><a class="button" href="/">${tx(lang, 'devAgain')}</a></p>
+<p><a href="/docs">${tx(lang, 'devDocs')}</a></p>`,
   );
 }

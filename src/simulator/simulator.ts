@@ -11,7 +11,7 @@ import Provider, { errors as oidcErrors, interactionPolicy, type Configuration, 
 import { achievedLevel, requestedMinimum, type Eid } from './eids.ts';
 import { BANKID } from './bankid.ts';
 import { checkNin } from '../nin.ts';
-import { SIM_STYLESHEET, SIM_STYLESHEET_PATH, loginPage, simErrorPage, simLang, type SimLang } from './pages.ts';
+import { SIM_ASSETS, loginPage, simErrorPage, simLang, type SimLang } from './pages.ts';
 import { loadPeople, type Person } from './people.ts';
 import { ID_PORTEN, type ProfileId, type SimProfile } from './profiles.ts';
 
@@ -51,7 +51,7 @@ export interface RunningSimulator {
 /** The profiles every simulator serves, longest mount path first (the order requests are matched in). */
 export const PROFILES: readonly SimProfile[] = [BANKID, ID_PORTEN];
 
-const PAGE_CSP = "default-src 'none'; style-src 'self'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'";
+const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' *; frame-ancestors 'none'; base-uri 'none'";
 
 /** Account ids inside the simulator carry the eID and locale used, so claims can depend on them. */
 const accountIdOf = (pid: string, eid: string, locale: SimLang) => `${pid}.${eid}.${locale}`;
@@ -284,9 +284,10 @@ interface Mounted {
 function route(mounted: readonly Mounted[], req: IncomingMessage, res: ServerResponse): void {
   const url = req.url ?? '/';
   const path = url.split('?')[0]!;
-  if (path === SIM_STYLESHEET_PATH) {
-    res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' });
-    res.end(SIM_STYLESHEET);
+  const asset = SIM_ASSETS[path];
+  if (asset) {
+    res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'public, max-age=3600' });
+    res.end(asset.body);
     return;
   }
   const m = mounted.find(({ profile: { mountPath: p } }) => p === '' || path === p || path.startsWith(`${p}/`));

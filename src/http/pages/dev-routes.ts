@@ -52,20 +52,25 @@ export async function devRoutes(
     return reply.redirect(deps.urls.authentication(session.id), 303);
   });
 
-  app.get<{ Querystring: { sessionId?: string } }>(PATHS.devResult, { schema: { hide: true } }, async (request, reply) => {
-    const session = await deps.sessions.find(String(request.query.sessionId ?? ''));
-    // The page shows a national identity number: only to the browser that ran this login (its journey's
-    // binding), never to whoever has the link.
-    const browser = deps.browserOf(request);
-    const ownBrowser = browser !== undefined && session?.browserBinding === browserBindingOf(browser);
-    if (!session || session.accountId !== accountId || !ownBrowser) return sendPage(reply, 404, notFoundPage(langOf(request)));
-    // The switcher shows this same result again, so its links keep the session.
-    const frame = {
-      lang: langOf(request),
-      langHref: (l: string) => `${PATHS.devResult}?sessionId=${encodeURIComponent(session.id)}&lang=${l}`,
-    };
-    return sendPage(reply, 200, devResultPage(frame, JSON.stringify(present(session), null, 2)));
-  });
+  // The session a development login ended with: after the landing page's login (/dev/result), and at the
+  // development callback address a service's session may name (/dev/callback, the README walkthrough's), so
+  // the walkthrough ends on a page that explains itself rather than a browser error.
+  for (const path of [PATHS.devResult, PATHS.devCallback]) {
+    app.get<{ Querystring: { sessionId?: string } }>(path, { schema: { hide: true } }, async (request, reply) => {
+      const session = await deps.sessions.find(String(request.query.sessionId ?? ''));
+      // The page shows a national identity number: only to the browser that ran this login (its journey's
+      // binding), never to whoever has the link.
+      const browser = deps.browserOf(request);
+      const ownBrowser = browser !== undefined && session?.browserBinding === browserBindingOf(browser);
+      if (!session || session.accountId !== accountId || !ownBrowser) return sendPage(reply, 404, notFoundPage(langOf(request)));
+      // The switcher shows this same result again, so its links keep the session.
+      const frame = {
+        lang: langOf(request),
+        langHref: (l: string) => `${path}?sessionId=${encodeURIComponent(session.id)}&lang=${l}`,
+      };
+      return sendPage(reply, 200, devResultPage(frame, present(session, { read: true }), { callback: path === PATHS.devCallback }));
+    });
+  }
 
   // A theme of the development account as the chooser shows it (eidgate themes set <dev account> NAME …).
   app.get<{ Params: { theme: string } }>(

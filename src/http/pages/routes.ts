@@ -26,7 +26,8 @@ import {
   unavailablePage,
   windowDonePage,
 } from '../../pages/journey.ts';
-import { type PageFrame, renderErrorPage, STYLESHEET, STYLESHEET_PATH } from '../../pages/render.ts';
+import { FAVICON_PATH, FAVICON_SVG, type PageFrame, renderErrorPage, STYLESHEET, STYLESHEET_PATH } from '../../pages/render.ts';
+import { isLoopbackHost } from '../../shared/url.ts';
 import { BANKID_SCRIPT, BANKID_SCRIPT_PATH, bankIdPage, progressText, qrSvg } from '../../pages/bankid.ts';
 import { usePageErrors } from '../errors.ts';
 import { PATHS, type Urls } from '../paths.ts';
@@ -164,6 +165,29 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
   app.get(STYLESHEET_PATH, { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
+
+  // The favicon; /favicon.ico too, which browsers ask for on their own (an SVG: every current browser shows it).
+  for (const path of [FAVICON_PATH, '/favicon.ico']) {
+    app.get(path, { schema: { hide: true } }, async (_req, reply) =>
+      reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG),
+    );
+  }
+
+  // Development on one machine: PUBLIC_URL says localhost and the browser opened 127.0.0.1 (or the other way
+  // round). Cookies are bound to the host, so the journey would break at the callback or the dev forms;
+  // a page a browser asks for is sent to the address the journey runs on instead. Provider callbacks are
+  // left alone: they arrive where the journey sent them (a session's requestDomain may be either).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return;
+    if (!/\btext\/html\b/.test(String(request.headers.accept ?? ''))) return;
+    const path = request.url.split('?')[0] ?? '';
+    if (path.startsWith(`${PATHS.callbackPrefix}/`) || !isLoopbackHost(request.hostname)) return;
+    const login = /^\/login\/([^/]+)$/.exec(path);
+    const session = login ? await deps.sessions.find(decodeURIComponent(login[1] ?? '')).catch(() => null) : null;
+    const canonical = new URL(session ? deps.urls.authentication(session.id, session.request.requestDomain) : deps.publicUrl);
+    if (canonical.host === request.host || !isLoopbackHost(canonical.hostname)) return;
+    return reply.header('cache-control', 'no-store').redirect(`${canonical.origin}${request.url}`, 307);
+  });
 
   app.get<{ Params: { account: string; theme: string } }>(
     `${THEME_PATH_PREFIX}:account/:theme`,
