@@ -206,7 +206,6 @@ export async function createProvider(
       Session: 7200,
       Grant: 7200,
       RefreshToken: 600,
-      PushedAuthorizationRequest: profile.id === 'idporten' ? 120 : 60,
     },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
@@ -328,8 +327,12 @@ const MSG = {
 
 /** The login page and its form: the only part of the simulator not served by oidc-provider. */
 function loginHandler(provider: Provider, profile: SimProfile, people: Person[]) {
-  const finish = (req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>) =>
-    provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+  // interactionFinished answers 303; ID-porten's profile answers 302 like the real service (BankID keeps 303).
+  const finish = async (req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>) => {
+    const location = await provider.interactionResult(req, res, result, { mergeWithLastSubmission: false });
+    res.writeHead(profile.id === 'idporten' ? 302 : 303, { location, 'cache-control': 'no-store' });
+    res.end();
+  };
   const brand = profile.brand;
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

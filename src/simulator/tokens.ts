@@ -48,6 +48,8 @@ export async function unwrapAccessToken(state: SimulatorState, issuer: string, t
   return token;
 }
 
+const PAR_TTL = 120;
+
 /** Shared by all clients: the simulator has no organisation register, so the consumer is one synthetic org. */
 export const SIMULATED_CONSUMER = { authority: 'iso6523-actorid-upis', ID: '0192:000000000' };
 
@@ -59,14 +61,29 @@ export function shapeResponses(
 ) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
     await next();
+    if (profile.id !== 'idporten') return;
+    // ID-porten redirects with 302 (its recorded headless response); oidc-provider with 303.
+    if (ctx.status === 303) ctx.status = 302;
     const route = ctx.oidc?.route;
-    if (profile.id !== 'idporten' || !ctx.body || typeof ctx.body !== 'object') return;
+    if (!ctx.body || typeof ctx.body !== 'object') return;
     const body = ctx.body as Record<string, unknown>;
     if (route === 'discovery') {
       body.authorization_endpoint = `${o.loginOrigin}${profile.routes.authorization}`;
       body.end_session_endpoint = `${o.loginOrigin}${profile.routes.end_session}`;
       body.frontchannel_logout_supported = true;
       body.frontchannel_logout_session_supported = true;
+      body.prompt_values_supported = ['consent', 'login', 'none'];
+      body.request_parameter_supported = false;
+      return;
+    }
+    if (route === 'pushed_authorization_request' && ctx.status === 201 && typeof body.request_uri === 'string') {
+      // oidc-provider caps a pushed request at 60 s; ID-porten keeps it 120 s.
+      const par = await provider.PushedAuthorizationRequest.find(body.request_uri.split(':').at(-1)!);
+      if (par) {
+        par.exp = Math.floor(Date.now() / 1000) + PAR_TTL;
+        await par.save(PAR_TTL);
+        body.expires_in = PAR_TTL;
+      }
       return;
     }
     if (route !== 'token' || ctx.status !== 200) return;
