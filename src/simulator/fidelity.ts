@@ -22,15 +22,6 @@ export const FIDELITY_PATH = '/.well-known/eidgate-simulator-fidelity';
 
 export const DIFFERENCES: Difference[] = [
   {
-    id: 'par-request-uri',
-    area: 'PAR',
-    real: 'request_uri is urn:idporten:…',
-    simulator: "request_uri is oidc-provider's urn:ietf:params:oauth:request_uri:… (expires_in is 120 as at ID-porten)",
-    impact: 'low',
-    source: 'S2 oidc_protocol_par',
-    golden: ['par.request_uri_prefix'],
-  },
-  {
     id: 'sso-timers',
     area: 'SSO',
     real: 'SSO session: 30 minutes idle, at most 120 minutes',
@@ -73,15 +64,6 @@ export const DIFFERENCES: Difference[] = [
     impact: 'low',
     source: 'S19',
     golden: ['discovery.extra'],
-  },
-  {
-    id: 'request-uri-parameter',
-    area: 'metadata',
-    real: 'request_uri_parameter_supported false',
-    simulator: 'request_uri_parameter_supported is absent (oidc-provider does not publish it without request objects)',
-    impact: 'low',
-    source: 'S19',
-    golden: ['discovery.request_uri_parameter_supported'],
   },
   {
     id: 'acr-values',

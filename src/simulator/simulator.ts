@@ -16,7 +16,7 @@ import { SimulatorState } from './state.ts';
 import { PAGE_CSP, readBody, replay, sendHtml, sendJson } from './http.ts';
 import { refusal, type AuthMethod } from './enforce.ts';
 import { logoutHandler } from './logout.ts';
-import { shapeResponses, unwrapAccessToken } from './tokens.ts';
+import { IDPORTEN_PAR_URN, OIDC_PAR_URN, shapeResponses, unwrapAccessToken } from './tokens.ts';
 import { HEADLESS_HEADER, HEADLESS_TOKEN, isHeadlessHint, loginHintOf, runHeadless } from './headless.ts';
 import { FIDELITY_PATH, fidelityLedger } from './fidelity.ts';
 
@@ -436,8 +436,8 @@ const oauthError = (res: ServerResponse, status: number, error: string, error_de
   sendJson(res, status, { error, error_description }, status === 401 ? { 'www-authenticate': `Basic realm="simulator"` } : {});
 
 async function route(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = req.url ?? '/';
-  const path = url.split('?')[0]!;
+  const rawUrl = req.url ?? '/';
+  const path = rawUrl.split('?')[0]!;
   if (path === SIM_STYLESHEET_PATH) {
     res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' });
     res.end(SIM_STYLESHEET);
@@ -466,7 +466,14 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
     return;
   }
   const sub = path.slice(m.profile.mountPath.length);
+  let url = rawUrl;
   const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+  const requestUri = query.get('request_uri');
+  if (m.profile.id === 'idporten' && sub === m.profile.routes.authorization && requestUri?.startsWith(IDPORTEN_PAR_URN)) {
+    query.set('request_uri', `${OIDC_PAR_URN}${requestUri.slice(IDPORTEN_PAR_URN.length)}`);
+    url = `${path}?${query}`;
+    req.url = url;
+  }
   if (m.profile.id === 'idporten' && req.method === 'GET' && sub === m.profile.routes.authorization) {
     if (m.strict && query.has('request_uri')) {
       const repeated = [...new Set(query.keys())].filter((k) => k !== 'client_id' && k !== 'request_uri');

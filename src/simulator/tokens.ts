@@ -49,6 +49,9 @@ export async function unwrapAccessToken(state: SimulatorState, issuer: string, t
 }
 
 const PAR_TTL = 120;
+/** ID-porten's request_uri prefix; the router maps it back to oidc-provider's at /authorize. */
+export const IDPORTEN_PAR_URN = 'urn:idporten:';
+export const OIDC_PAR_URN = 'urn:ietf:params:oauth:request_uri:';
 
 /** Shared by all clients: the simulator has no organisation register, so the consumer is one synthetic org. */
 export const SIMULATED_CONSUMER = { authority: 'iso6523-actorid-upis', ID: '0192:000000000' };
@@ -83,6 +86,7 @@ export function shapeResponses(
         par.exp = Math.floor(Date.now() / 1000) + PAR_TTL;
         await par.save(PAR_TTL);
         body.expires_in = PAR_TTL;
+        body.request_uri = `${IDPORTEN_PAR_URN}${par.jti}`;
       }
       return;
     }
@@ -97,7 +101,6 @@ export function shapeResponses(
         const claims: Record<string, unknown> = {
           iss: provider.issuer,
           client_amr: client.clientAuthMethod,
-          token_type: 'Bearer',
           aud: 'unspecified',
           ...(at.accountId ? { sub: o.subjectOf(client.clientId, at.accountId) } : {}),
           scope: at.scope,
