@@ -71,6 +71,7 @@ async function compare(sim: RunningSimulator): Promise<Set<string>> {
   if (JSON.stringify(Object.keys(header).sort()) !== JSON.stringify(Object.keys(golden.id_token_header).sort()))
     found.add('id_token.header');
   const sub = idToken ? String(decodeJwt(idToken).sub) : '';
+  if (idToken && golden.id_token_absent_claims.some((c: string) => c in decodeJwt(idToken))) found.add('id_token.claims');
   if (Math.abs(sub.length - golden.id_token_sub_length) > 10) found.add('id_token.sub_length');
   const at = String(t.access_token ?? '');
   if (at.split('.').length !== 3) found.add('access_token.format');
@@ -78,7 +79,8 @@ async function compare(sim: RunningSimulator): Promise<Set<string>> {
     const atHeader = decodeProtectedHeader(at);
     if (golden.access_token.header_fields.some((f: string) => !(f in atHeader))) found.add('access_token.header');
     const claims = decodeJwt(at);
-    if (golden.access_token.claims.some((c: string) => !(c in claims))) found.add('access_token.claims');
+    if (JSON.stringify(Object.keys(claims).sort()) !== JSON.stringify([...golden.access_token.claims].sort()))
+      found.add('access_token.claims');
   }
   if (String(t.refresh_token ?? '').split('.').length !== 5) found.add('refresh_token.format');
 

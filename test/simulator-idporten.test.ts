@@ -293,7 +293,7 @@ describe('ID-porten simulator: ID-porten behaviour', () => {
       await jwtVerify(id_token, createRemoteJWKSet(new URL(`${sim.issuer}/jwks.json`)), { issuer: sim.issuer, audience: 'rp' });
     });
 
-    it('issues a JWT access token with pid, acr, scope, client_id, client_amr, consumer and aud unspecified; userinfo takes it', async () => {
+    it('issues a JWT access token with pid, acr, scope, client_id, client_amr and consumer; userinfo takes it', async () => {
       const { access_token } = await tokensFor();
       const header = decodeProtectedHeader(access_token);
       assert.ok(header.x5c && header.kid);
@@ -302,7 +302,8 @@ describe('ID-porten simulator: ID-porten behaviour', () => {
       assert.equal(payload.acr, 'idporten-loa-high');
       assert.equal(payload.client_id, 'rp');
       assert.equal(payload.client_amr, 'client_secret_basic');
-      assert.equal(payload.aud, 'unspecified');
+      assert.equal(payload.aud, undefined, "a login-only token has no aud (Digdir's decoded example)");
+      assert.equal(payload.sub, decodeJwt((await tokensFor()).id_token).sub);
       assert.equal(payload.scope, 'openid profile');
       assert.ok(payload.consumer);
       const info = await fetch(`${sim.issuer}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });

@@ -22,6 +22,14 @@ export const FIDELITY_PATH = '/.well-known/eidgate-simulator-fidelity';
 
 export const DIFFERENCES: Difference[] = [
   {
+    id: 'locale-without-profile',
+    area: 'claims',
+    real: 'locale is in the id_token only when profile was requested (2025 documentation; older examples always show it)',
+    simulator: 'locale is always in the id_token',
+    impact: 'low',
+    source: 'S4 oidc_protocol_id_token',
+  },
+  {
     id: 'sso-timers',
     area: 'SSO',
     real: 'SSO session: 30 minutes idle, at most 120 minutes',
@@ -112,9 +120,8 @@ export const DIFFERENCES: Difference[] = [
   {
     id: 'access-token-audience',
     area: 'tokens',
-    real: 'aud "unspecified", or the audience registered for an API scope (resource); consumer is the client owner\'s organisation number',
-    simulator:
-      'aud is always "unspecified"; consumer is one synthetic organisation (0192:000000000) for every client; API scopes are not simulated',
+    real: "no aud for a login-only token, the registered audience for an API scope; consumer is the client owner's organisation number",
+    simulator: 'never an aud (API scopes are not simulated); consumer is one synthetic organisation (0192:000000000) for every client',
     impact: 'medium',
     source: 'S16 oidc_protocol_access_token',
   },

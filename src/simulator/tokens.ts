@@ -1,13 +1,13 @@
 // Tokens and metadata as ID-porten issues them, shaped around oidc-provider's own (which stay the source of
 // truth for revocation, introspection and userinfo):
-// - the access token is a JWT (header x5c/kid/alg; claims iss, client_amr, consumer, client_id, pid, acr,
-//   scope, aud "unspecified", iat, exp, jti). Its jti is oidc-provider's opaque token, so userinfo,
+// - the access token is a JWT (header x5c/kid/alg; claims sub, iss, client_amr, consumer, client_id, pid,
+//   acr, scope, iat, exp, jti, and no aud, as in Digdir's decoded example of a login-only token). Its jti is oidc-provider's opaque token, so userinfo,
 //   introspection, revocation and logout keep working: the router swaps the JWT back for it on the way in;
-// - the id_token's header carries x5c (oidc-provider writes only kid and alg), at_hash matches the JWT
-//   access token, and front-channel clients asking for it get `sid`;
+// - the id_token's header carries x5c (oidc-provider writes only kid and alg), it has no at_hash (the new
+//   ID-porten dropped it), and front-channel clients asking for it get `sid`;
 // - `refresh_token_expires_in` beside a refresh token;
 // - discovery names the browser-facing origin for /authorize and /logout, and front-channel support.
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, decodeJwt } from 'jose';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
@@ -101,7 +101,6 @@ export function shapeResponses(
         const claims: Record<string, unknown> = {
           iss: provider.issuer,
           client_amr: client.clientAuthMethod,
-          aud: 'unspecified',
           ...(at.accountId ? { sub: o.subjectOf(client.clientId, at.accountId) } : {}),
           scope: at.scope,
           ...(extra.acr ? { acr: extra.acr } : {}),
@@ -118,9 +117,8 @@ export function shapeResponses(
     }
     if (typeof body.id_token === 'string') {
       const payload = decodeJwt(body.id_token) as Record<string, unknown>;
-      if (payload.at_hash !== undefined && accessToken) {
-        payload.at_hash = createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
-      }
+      // The new ID-porten sends no at_hash (docs.digdir.no oidc_protocol_nye_idporten).
+      delete payload.at_hash;
       const meta = client.metadata() as Record<string, unknown>;
       const source = (ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken) as { sessionUid?: string } | undefined;
       if (payload.sid === undefined && meta.frontchannel_logout_session_required && source?.sessionUid) {
