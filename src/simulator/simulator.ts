@@ -14,7 +14,8 @@ import { loadPeople, type Person } from './people.ts';
 import { ID_PORTEN, type ProfileId, type SimProfile } from './profiles.ts';
 import { SimulatorState } from './state.ts';
 import { PAGE_CSP, readBody, replay, sendHtml, sendJson } from './http.ts';
-import { refusal, type AuthMethod } from './enforce.ts';
+import { presentedAuth, refusal, type AuthMethod } from './enforce.ts';
+import { Conformance, conformancePage } from './conformance.ts';
 import { logoutHandler } from './logout.ts';
 import { IDPORTEN_PAR_URN, OIDC_PAR_URN, shapeResponses, unwrapAccessToken } from './tokens.ts';
 import { HEADLESS_HEADER, HEADLESS_TOKEN, isHeadlessHint, loginHintOf, runHeadless } from './headless.ts';
@@ -124,6 +125,7 @@ function parseAccountId(profile: SimProfile, id: string): { pid: string; eid: Ei
 
 interface ProviderEnv {
   state: SimulatorState;
+  conformance?: Conformance;
   /** ID-porten's rules enforced (not lenient, and the ID-porten profile). */
   strict: boolean;
   loginOrigin: string;
@@ -288,7 +290,7 @@ export async function createProvider(
   const loginOrigin = env?.loginOrigin ?? new URL(opts.issuer).origin;
   const subjectOf = (clientId: string, accountId: string) =>
     profile.subject(clientId, parseAccountId(profile, accountId)?.pid ?? accountId, salt);
-  provider.use(shapeResponses(provider, profile, state, { strict, loginOrigin, subjectOf }) as never);
+  provider.use(shapeResponses(provider, profile, state, { strict, loginOrigin, subjectOf, conformance: env?.conformance }) as never);
   if (profile.id === 'idporten') {
     const logout = logoutHandler(provider, profile);
     provider.use(async (ctx, next) => {
@@ -405,10 +407,14 @@ interface Router {
   mounted: Mounted[];
   self: string;
   state: SimulatorState;
+  conformance: Conformance;
+  /** Clients downgraded from PKCE (code_challenge_method none). */
+  downgraded: (clientId: string) => boolean;
   rotate(): Promise<void>;
 }
 
 const ROTATE_PATH = '/simulator/rotate-keys';
+const CONFORMANCE_PATH = /^\/simulator\/conformance\/([^/]+)(\/break-next-id-token)?$/;
 
 function isBrowserPath(m: Mounted, path: string): boolean {
   const r = m.profile.routes;
@@ -447,6 +453,23 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
   if (path === ROTATE_PATH && req.method === 'POST') {
     await router.rotate();
     return sendJson(res, 200, { keys: router.state.keys.map((k) => k.jwk.kid) });
+  }
+  const conf = CONFORMANCE_PATH.exec(path);
+  if (conf) {
+    const clientId = decodeURIComponent(conf[1]!);
+    if (!router.mounted[0]!.registeredAuth(clientId))
+      return sendJson(res, 404, { error: 'not_found', error_description: 'no such client' });
+    if (conf[2] && req.method === 'POST') {
+      router.conformance.arm(clientId);
+      return sendJson(res, 200, router.conformance.report(clientId));
+    }
+    if (!conf[2] && req.method === 'GET') {
+      const q = new URLSearchParams(rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '');
+      const report = router.conformance.report(clientId);
+      if (q.get('format') === 'html')
+        return sendHtml(res, 200, conformancePage(ID_PORTEN.brand, q.get('lang') === 'en' ? 'en' : 'nb', report));
+      return sendJson(res, 200, report);
+    }
   }
   const m = router.mounted.find(({ profile: { mountPath: p } }) => p === '' || path === p || path.startsWith(`${p}/`));
   if (!m) {
@@ -491,6 +514,7 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
     }
     const internal = req.headers[HEADLESS_HEADER] === HEADLESS_TOKEN;
     delete req.headers[HEADLESS_HEADER];
+    if (!internal && !query.has('request_uri')) router.conformance.inspectAuthorization(query, router.downgraded);
     if (!internal && isHeadlessHint(await loginHintOf(m.provider, query))) {
       const location = await runHeadless(router.self, m.browserOrigin.origin, url);
       if (location) {
@@ -514,6 +538,21 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
       return oauthError(res, 400, 'invalid_request', 'the request body is too large');
     }
     const form = new URLSearchParams(body.toString('utf8'));
+    if (m.profile.id === 'idporten') {
+      router.conformance.inspectClientRequest(
+        endpoint,
+        form,
+        req.headers.authorization,
+        m.registeredAuth,
+        m.provider.issuer,
+        `${m.provider.issuer}${m.profile.routes.token}`,
+      );
+      if (endpoint === 'par') {
+        const params = new URLSearchParams(form);
+        params.set('client_id', presentedAuth(form, req.headers.authorization).clientId ?? '');
+        router.conformance.inspectAuthorization(params, router.downgraded);
+      }
+    }
     if (m.strict) {
       const refused = refusal(endpoint, form, req.headers.authorization, m.registeredAuth);
       if (refused) return oauthError(res, refused.status, refused.error, refused.error_description);
@@ -527,7 +566,9 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
   }
   const auth = req.headers.authorization;
   if (sub === m.profile.routes.userinfo && auth?.startsWith('Bearer ')) {
-    req.headers.authorization = `Bearer ${await unwrapAccessToken(router.state, m.provider.issuer, auth.slice(7).trim())}`;
+    const opaque = await unwrapAccessToken(router.state, m.provider.issuer, auth.slice(7).trim());
+    if (m.profile.id === 'idporten') router.conformance.used(opaque);
+    req.headers.authorization = `Bearer ${opaque}`;
   }
   // oidc-provider under a path: it reads the mount from originalUrl and routes on the rest (as under Express).
   const withMount = forward as IncomingMessage & { originalUrl?: string };
@@ -565,6 +606,8 @@ export async function startSimulator(opts: StartOptions): Promise<RunningSimulat
   const root = (opts.issuer ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const loginUrl = (opts.loginUrl ?? new URL(root).origin).replace(/\/+$/, '');
   const registered = new Map(opts.clients.map((c) => [c.client_id, c.token_endpoint_auth_method ?? 'client_secret_basic']));
+  const downgradedClients = new Set(opts.clients.filter((c) => c.code_challenge_method === 'none').map((c) => c.client_id));
+  const conformance = new Conformance();
 
   const mount = async (): Promise<{ mounted: Mounted[]; idporten: Provider }> => {
     const mounted: Mounted[] = [];
@@ -575,6 +618,7 @@ export async function startSimulator(opts: StartOptions): Promise<RunningSimulat
       const browserOrigin = new URL(profile.id === 'idporten' ? loginUrl : root);
       const provider = await createProvider({ ...opts, issuer, state }, people, profile, {
         state,
+        conformance: profile.id === 'idporten' ? conformance : undefined,
         strict,
         loginOrigin: browserOrigin.origin,
       });
@@ -603,6 +647,8 @@ export async function startSimulator(opts: StartOptions): Promise<RunningSimulat
     },
     self: `http://${boundHost.includes(':') ? `[${boundHost}]` : boundHost}:${port}`,
     state,
+    conformance,
+    downgraded: (id) => downgradedClients.has(id),
     async rotate() {
       await state.rotate();
       current = await mount();

@@ -13,6 +13,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SimProfile } from './profiles.ts';
 import type { SimulatorState } from './state.ts';
+import type { Conformance } from './conformance.ts';
 
 const keyCache = new Map<string, { priv: KeyObject; pub: KeyObject }>();
 function keyObjects(jwk: Record<string, unknown> & { kid: string }) {
@@ -60,7 +61,7 @@ export function shapeResponses(
   provider: Provider,
   profile: SimProfile,
   state: SimulatorState,
-  o: { strict: boolean; loginOrigin: string; subjectOf(clientId: string, accountId: string): string },
+  o: { strict: boolean; loginOrigin: string; subjectOf(clientId: string, accountId: string): string; conformance?: Conformance },
 ) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
     await next();
@@ -93,7 +94,9 @@ export function shapeResponses(
     if (route !== 'token' || ctx.status !== 200) return;
     const client = ctx.oidc.client;
     if (!client) return;
+    const breakIdToken = o.conformance?.takeArmed(client.clientId) ?? false;
     let accessToken = typeof body.access_token === 'string' ? body.access_token : undefined;
+    if (breakIdToken && accessToken) o.conformance?.poison(accessToken, client.clientId);
     if (accessToken) {
       const at = await provider.AccessToken.find(accessToken);
       if (at) {
@@ -126,7 +129,12 @@ export function shapeResponses(
         const sid = session?.authorizations?.[client.clientId]?.sid;
         if (sid) payload.sid = sid;
       }
-      body.id_token = await signWithX5c(state, payload);
+      let idToken = await signWithX5c(state, payload);
+      if (breakIdToken) {
+        // Conformance mode: a deliberately invalid signature (its last characters changed) for a client under test.
+        idToken = `${idToken.slice(0, -4)}${idToken.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+      }
+      body.id_token = idToken;
     }
     if (typeof body.refresh_token === 'string') {
       const rt = await provider.RefreshToken.find(body.refresh_token);
