@@ -30,14 +30,6 @@ export const DIFFERENCES: Difference[] = [
     source: 'S4 oidc_protocol_id_token',
   },
   {
-    id: 'sso-timers',
-    area: 'SSO',
-    real: 'SSO session: 30 minutes idle, at most 120 minutes',
-    simulator: 'a sliding 120-minute session with no absolute cap',
-    impact: 'medium',
-    source: 'S7 oidc_func_sso, S21 oidc_guide_english',
-  },
-  {
     id: 'sami-locale',
     area: 'language',
     real: 'ui_locales=se gives Sámi pages and locale "se"; the IDPORTEN_SELECTED_LANGUAGE cookie and a language switcher',

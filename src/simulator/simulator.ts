@@ -114,6 +114,12 @@ export interface RunningSimulator {
 /** The profiles every simulator serves, longest mount path first (the order requests are matched in). */
 export const PROFILES: readonly SimProfile[] = [BANKID, ID_PORTEN];
 
+/** Seconds an ID-porten SSO session lives from now: 30 minutes idle, never past 120 minutes from the login. */
+export function ssoSessionTtl(loginTs: number | undefined, now = Math.floor(Date.now() / 1000)): number {
+  const left = 7200 - (now - (loginTs ?? now));
+  return Math.max(1, Math.min(1800, left));
+}
+
 /** Account ids inside the simulator carry the eID and locale used, so claims can depend on them. */
 const accountIdOf = (pid: string, eid: string, locale: SimLang) => `${pid}.${eid}.${locale}`;
 function parseAccountId(profile: SimProfile, id: string): { pid: string; eid: Eid; locale: SimLang } | undefined {
@@ -205,7 +211,9 @@ export async function createProvider(
       AccessToken: 120,
       AuthorizationCode: 60,
       Interaction: 600,
-      Session: 7200,
+      // ID-porten's SSO: 30 minutes idle, at most 120 minutes from the login (oidc-provider re-saves the
+      // session with this ttl on every request that uses it, so the idle window slides up to the cap).
+      Session: profile.id === 'idporten' ? (_ctx, session) => ssoSessionTtl(session.loginTs) : 7200,
       Grant: 7200,
       RefreshToken: 600,
     },
@@ -414,6 +422,7 @@ interface Router {
 }
 
 const ROTATE_PATH = '/simulator/rotate-keys';
+const EXPIRE_PATH = '/simulator/expire-sessions';
 const CONFORMANCE_PATH = /^\/simulator\/conformance\/([^/]+)(\/break-next-id-token)?$/;
 
 function isBrowserPath(m: Mounted, path: string): boolean {
@@ -450,6 +459,10 @@ async function route(router: Router, req: IncomingMessage, res: ServerResponse):
     return;
   }
   if (path === FIDELITY_PATH && req.method === 'GET') return sendJson(res, 200, fidelityLedger());
+  if (path === EXPIRE_PATH && req.method === 'POST') {
+    // As if every SSO session had timed out: gone, with no logout sent to anyone (as at ID-porten).
+    return sendJson(res, 200, { expired: router.state.store.destroyAll('idporten.Session') });
+  }
   if (path === ROTATE_PATH && req.method === 'POST') {
     await router.rotate();
     return sendJson(res, 200, { keys: router.state.keys.map((k) => k.jwk.kid) });

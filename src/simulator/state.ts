@@ -101,6 +101,13 @@ export class SimulatorStore {
     if (this.dir) rmSync(this.fileOf(key), { force: true });
   }
 
+  /** Deletes every stored object of one profile's model (`idporten.Session`); returns how many. */
+  destroyAll(modelPrefix: string): number {
+    const keys = [...this.items.keys()].filter((k) => k.startsWith(`${modelPrefix}/`));
+    for (const k of keys) this.delete(k);
+    return keys.length;
+  }
+
   /** An oidc-provider adapter class for one profile: its models under `<namespace>.<Model>`. */
   adapterFor(namespace: string): new (model: string) => Adapter {
     const store = this;
