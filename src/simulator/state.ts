@@ -4,9 +4,10 @@
 // adapter. With a data directory everything lives in files (one JSON file per stored object, written to a
 // temporary file and renamed, so a crash never leaves half a file); without one, in memory (tests). It is
 // the simulator's own storage: the simulator ships without the broker and its database.
-import { createHmac, generateKeyPairSync, randomBytes, createPrivateKey, type KeyObject, type JsonWebKey } from 'node:crypto';
+import { createHmac, generateKeyPair, randomBytes, createPrivateKey, type KeyObject, type JsonWebKey } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { calculateJwkThumbprint } from 'jose';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { selfSignedCertificate } from './x509.ts';
@@ -22,10 +23,15 @@ interface KeyFile {
   keys: SigningKey[];
 }
 
+const generate = promisify(generateKeyPair);
+
 async function newKey(): Promise<SigningKey> {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey } = await generate('rsa', { modulusLength: 2048 });
   return keyFrom(privateKey, new Date());
 }
+
+/** In-memory states (tests, the broker's development mode) share one pair of keys per process: new at every start anyway. */
+let memoryKeys: Promise<SigningKey[]> | undefined;
 
 async function keyFrom(privateKey: KeyObject, created: Date): Promise<SigningKey> {
   const jwk = privateKey.export({ format: 'jwk' });
@@ -143,9 +149,11 @@ export class SimulatorStore {
       async destroy(id: string) {
         store.delete(this.prefix + id);
       }
+      // Only this model's objects: oidc-provider calls it per token model, and an Interaction may carry the
+      // grantId of a grant being revoked while it is still needed (an account switch logs out mid-login).
       async revokeByGrantId(grantId: string) {
         for (const [key, s] of [...store.items]) {
-          if (key.startsWith(`${namespace}.`) && s.payload.grantId === grantId) store.delete(key);
+          if (key.startsWith(this.prefix) && s.payload.grantId === grantId) store.delete(key);
         }
       }
     };
@@ -186,9 +194,12 @@ export class SimulatorState {
       keyFile = JSON.parse(readFileSync(keysPath, 'utf8')) as KeyFile;
       // Validate the stored keys: a damaged file must fail loudly, not sign with garbage.
       for (const k of keyFile.keys) createPrivateKey({ key: k.jwk, format: 'jwk' });
+    } else if (keysPath) {
+      keyFile = { keys: await Promise.all([newKey(), newKey()]) };
+      writeAtomic(keysPath, JSON.stringify(keyFile, null, 2));
     } else {
-      keyFile = { keys: [await newKey(), await newKey()] };
-      if (keysPath) writeAtomic(keysPath, JSON.stringify(keyFile, null, 2));
+      memoryKeys ??= Promise.all([newKey(), newKey()]);
+      keyFile = { keys: [...(await memoryKeys)] };
     }
     return new SimulatorState(dir, seed, keyFile);
   }
