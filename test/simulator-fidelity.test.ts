@@ -125,10 +125,12 @@ describe('fidelity ledger', () => {
     assert.deepEqual(gone, [], 'differences the ledger lists that the simulator no longer has (drop them from the ledger)');
   });
 
-  it('is served as JSON, printed by --fidelity and written in docs/simulator-fidelity.md', async () => {
+  it('is served as JSON, printed by eidgate simulator --fidelity and written in docs/simulator-fidelity.md', async () => {
     const served = (await (await fetch(`${sim.issuer}${FIDELITY_PATH}`)).json()) as { count: number; differences: { id: string }[] };
     assert.equal(served.count, DIFFERENCES.length);
-    const printed = execFileSync(process.execPath, ['src/simulator/main.ts', '--fidelity'], { encoding: 'utf8' });
+    const printed = execFileSync(process.execPath, ['src/cli/main.ts', 'simulator', '--fidelity'], { encoding: 'utf8' });
+    const json = JSON.parse(execFileSync(process.execPath, ['src/simulator/main.ts', '--fidelity', '--json'], { encoding: 'utf8' }));
+    assert.equal(json.count, DIFFERENCES.length);
     const doc = readFileSync(new URL('../docs/simulator-fidelity.md', import.meta.url), 'utf8');
     for (const d of DIFFERENCES) {
       assert.ok(printed.includes(d.id), `--fidelity prints ${d.id}`);

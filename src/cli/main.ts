@@ -57,6 +57,7 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
   eidgate webhooks deliveries ID        (the delivery log: states, attempts, status codes, latency)
   eidgate webhooks redeliver ID EVENT_ID
   eidgate simulator                     (the standalone ID-porten simulator; see npm run simulator)
+  eidgate simulator --fidelity [--json] (its known differences from the real ID-porten)
 
 Providers: ${PROVIDER_IDS.join(', ')}
 Events: ${EVENT_NAMES.join(', ')}
@@ -71,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
     options: {
       json: { type: 'boolean', default: false },
+      fidelity: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       name: { type: 'string' },
       id: { type: 'string' },
