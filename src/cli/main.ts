@@ -68,6 +68,7 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
   eidgate webhooks deliveries ID        (the delivery log: states, attempts, status codes, latency)
   eidgate webhooks redeliver ID EVENT_ID
   eidgate simulator                     (the standalone ID-porten simulator; see npm run simulator)
+  eidgate simulator --fidelity [--json] (its known differences from the real ID-porten)
 
 Providers: ${PROVIDER_IDS.join(', ')}
 Events: ${EVENT_NAMES.join(', ')}
@@ -82,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
     options: {
       json: { type: 'boolean', default: false },
+      // Read by the simulator (src/simulator/main.ts) from argv; never sent to a broker.
+      fidelity: { type: 'boolean' },
       help: { type: 'boolean', short: 'h', default: false },
       name: { type: 'string' },
       id: { type: 'string' },
@@ -154,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
   // The embedded store has one writer: with a broker running on it, the command goes to that broker.
   const endpoint = config.databaseUrl ? undefined : liveEndpoint(config.dataDir);
   if (endpoint) {
-    const { json: _json, help: _help, ...options } = values;
+    const { json: _json, help: _help, fidelity: _fidelity, ...options } = values;
     const result = await runRemote(endpoint, config.dataDir, `${group} ${action}`, args, options);
     print(result.result, () => result.text);
     return 0;

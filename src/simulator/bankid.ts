@@ -7,7 +7,7 @@
 // biometrics: authentication methods). Synthetic people only; the certificate details are made up.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Eid } from './eids.ts';
-import { checkNin } from '../nin.ts';
+import { checkNin } from './nin.ts';
 import type { SimProfile } from './profiles.ts';
 
 const BID = 'urn:bankid:bid;LOA=4';

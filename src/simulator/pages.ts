@@ -64,12 +64,18 @@ export const SIM_FAVICON_SVG =
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-function layout(brand: Branding, lang: SimLang, title: string, body: string): string {
+/** The page frame every simulator page shares (exported for the logout pages). `refresh`: a meta refresh target. */
+export function layoutPage(brand: Branding, lang: SimLang, title: string, body: string, opts: { refresh?: string } = {}): string {
+  return layout(brand, lang, title, body, opts);
+}
+
+function layout(brand: Branding, lang: SimLang, title: string, body: string, opts: { refresh?: string } = {}): string {
+  const refresh = opts.refresh ? `\n<meta http-equiv="refresh" content="1;url=${esc(opts.refresh)}">` : '';
   return `<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1">${refresh}
 <title>${esc(title)}</title>
 <link rel="icon" href="${SIM_FAVICON_PATH}" type="image/svg+xml">
 <link rel="stylesheet" href="${SIM_STYLESHEET_PATH}">

@@ -1,6 +1,6 @@
 // Synthetic people: the built-in set, or a JSON file of the same shape ({ "people": [...] }).
 import { readFileSync } from 'node:fs';
-import { checkNin } from '../nin.ts';
+import { checkNin } from './nin.ts';
 import builtIn from './people.json' with { type: 'json' };
 
 export interface Person {

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Configuration } from 'oidc-provider';
 import { ACR_SUBSTANTIAL, ACR_VALUES, EIDS, REACHABLE_ACRS, TESTID, acrRank, type Eid } from './eids.ts';
-import { checkNin } from '../nin.ts';
+import { checkNin } from './nin.ts';
 import type { SimLang } from './pages.ts';
 import type { Person } from './people.ts';
 
