@@ -63,8 +63,9 @@ describe('journeys in a real browser', { skip: NO_CHROMIUM }, () => {
     assert.ok(pagesChecked.size >= 5, `axe ran on ${[...pagesChecked].join(', ')}`);
   });
 
-  const createSession = async (lang: string, overrides: Record<string, unknown> = {}) =>
-    (
+  const createSession = async (lang: string, overrides: Record<string, unknown> = {}) => {
+    t.clock.catchUp();
+    return (
       await call(t.base, 'POST', '/auth/rest/sessions', {
         token,
         body: validSessionRequest({
@@ -75,6 +76,7 @@ describe('journeys in a real browser', { skip: NO_CHROMIUM }, () => {
         }),
       })
     ).body;
+  };
   const status = async (id: string) => (await call(t.base, 'GET', `/auth/rest/sessions/${id}`, { token })).body;
   const check = async (page: Page, name: string) => {
     await assertAccessible(page, name);

@@ -73,6 +73,7 @@ describe('the embedded flow in a real browser', { skip: !existsSync(CHROMIUM) &&
   });
 
   const createSession = async (overrides: Record<string, unknown>) => {
+    t.clock.catchUp();
     const res = await call(t.base, 'POST', '/auth/rest/sessions', {
       token,
       body: { flow: 'embedded', allowedProviders: ['idporten'], requestedAttributes: ['nin', 'name'], language: 'en', ...overrides },

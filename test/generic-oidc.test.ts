@@ -123,6 +123,7 @@ describe('generic OpenID Connect providers', () => {
       }),
     });
   const createSession = async (providers: string[], overrides: Record<string, unknown> = {}) => {
+    t.clock.catchUp();
     const res = await create(providers, overrides);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body;

@@ -45,6 +45,7 @@ describe('login journey against the simulator', () => {
   });
 
   const createSession = async (overrides: Record<string, unknown> = {}) => {
+    t.clock.catchUp();
     const res = await call(t.base, 'POST', '/auth/rest/sessions', {
       token,
       body: validSessionRequest({

@@ -63,6 +63,7 @@ describe('nbid: Norwegian BankID against the simulator', () => {
       }),
     });
   const createSession = async (overrides: Record<string, unknown> = {}) => {
+    t.clock.catchUp();
     const res = await create(overrides);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body;

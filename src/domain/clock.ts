@@ -17,4 +17,12 @@ export class ManualClock implements Clock {
   advance(seconds: number): void {
     this.#ms += seconds * 1000;
   }
+  /**
+   * Moves up to the wall clock when behind it (never back). For a broker that talks to a provider on real
+   * time (the simulator): a test file running longer than the id_token's clock tolerance would otherwise
+   * see tokens "issued in the future".
+   */
+  catchUp(): void {
+    this.#ms = Math.max(this.#ms, Date.now());
+  }
 }
