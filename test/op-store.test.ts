@@ -62,6 +62,20 @@ describe('OP storage adapter', () => {
     assert.equal(await tokens.find('at2'), undefined);
   });
 
+  it('two exchanges of one code at once: only the first consume wins; the other fails and revokes the grant', async () => {
+    // oidc-provider reads the code, sees it unused, then consumes it: two token requests racing both read
+    // "unused". The consume itself must tell them apart, or both would get tokens.
+    const codes = adapter('AuthorizationCode');
+    const tokens = adapter('AccessToken');
+    await codes.upsert('race', { grantId: 'g-race', accountId: 'a' }, 60);
+    await tokens.upsert('at-race', { grantId: 'g-race', accountId: 'a' }, 60);
+    const results = await Promise.allSettled([codes.consume('race'), codes.consume('race')]);
+    assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.equal((lost.reason as { error?: string }).error, 'invalid_grant');
+    assert.equal(await tokens.find('at-race'), undefined, "the grant's tokens are revoked");
+  });
+
   it('an expired payload is never answered, and the purge deletes it', async () => {
     const a = adapter('Interaction');
     await a.upsert('old', { uid: 'old-uid' }, -5);

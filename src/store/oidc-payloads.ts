@@ -56,9 +56,21 @@ export function oidcPayloadQueries(sql: Sql) {
     async destroy(model: string, id: string): Promise<void> {
       await sql.query('DELETE FROM oidc_payloads WHERE model = $1 AND id = $2', [model, id]);
     },
-    /** Marks a one-time artefact (a code) used; only the first consume of a row wins. */
-    async consume(model: string, id: string): Promise<void> {
-      await sql.query('UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = $2 AND consumed_at IS NULL', [model, id]);
+    /**
+     * Marks a one-time artefact (a code) used. Only the first consume of a row wins: null for the winner,
+     * otherwise the row's grant (or '' without one), so the loser can revoke what the winner was given.
+     */
+    async consume(model: string, id: string): Promise<string | null> {
+      const won = await sql.query(
+        'UPDATE oidc_payloads SET consumed_at = now() WHERE model = $1 AND id = $2 AND consumed_at IS NULL RETURNING 1 AS won',
+        [model, id],
+      );
+      if (won.length > 0) return null;
+      const [row] = await sql.query<{ grant_id: string | null }>('SELECT grant_id FROM oidc_payloads WHERE model = $1 AND id = $2', [
+        model,
+        id,
+      ]);
+      return row?.grant_id ?? '';
     },
     /** Everything issued under one grant, of every model (a replayed code revokes its tokens). */
     async revokeByGrantId(grantId: string): Promise<void> {

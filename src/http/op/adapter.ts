@@ -2,7 +2,7 @@
 // payload sealed (bound to model and id, so a row copied elsewhere does not open), its expiry honoured on
 // read and purged by the purge job. Clients are not stored here: the Client model reads the accounts'
 // OIDC clients (domain/oidc-clients.ts), so a client changed with the CLI is seen by every process at once.
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import { AAD, type Sealer } from '../../crypto.ts';
 import type { Store } from '../../store/index.ts';
 
@@ -60,8 +60,15 @@ class StoreAdapter implements Adapter {
     return row && this.#open(row.id, row);
   }
 
+  /**
+   * oidc-provider reads a code, sees it unused and then consumes it, so two exchanges racing would both pass
+   * its check: the loser of the conditional write is a replay (RFC 6749 4.1.2), refused, its grant revoked.
+   */
   async consume(id: string): Promise<void> {
-    await this.#deps.store.oidcPayloads.consume(this.#model, id);
+    const lostTo = await this.#deps.store.oidcPayloads.consume(this.#model, id);
+    if (lostTo === null) return;
+    if (lostTo) await this.#deps.store.oidcPayloads.revokeByGrantId(lostTo);
+    throw new errors.InvalidGrant('authorization code already consumed');
   }
 
   async destroy(id: string): Promise<void> {
