@@ -264,6 +264,10 @@ async function createHttp(
     journeys: s.journeys,
     sessions: s.sessions,
     accounts: s.accounts,
+    clientBranding: async (accountId, clientId) => {
+      const client = await s.oidcClients.find(clientId);
+      return client?.accountId === accountId ? client.settings.branding : undefined;
+    },
     publicUrl: config.publicUrl,
     urls: s.urls,
     devAccountId: dev.accountId,

@@ -262,6 +262,42 @@ describe('OpenID Provider', () => {
     assert.doesNotMatch(page.body, /value="ansattporten"/, 'only the providers asked for');
   });
 
+  it("the client's own name, logo and links go over the account's on the journey's pages (set through the admin command table)", async () => {
+    const { clientId } = await oidcClient(t);
+    await t.broker.oidcClients.setBranding(clientId, {
+      displayName: ['en=Kommune Parkering'],
+      logoUrl: 'https://logo.kommune.example/parkering.svg',
+      privacyUrl: 'https://kommune.example/personvern',
+    });
+    const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: RP_CALLBACK,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      acr_values: 'idp:idporten idp:nbid',
+      ui_locales: 'en',
+    });
+    const page = await new Agent().follow(url);
+    assert.equal(page.response?.status, 200);
+    assert.match(page.body, /Kommune Parkering/, "the client's name");
+    assert.match(page.body, /src="https:\/\/logo\.kommune\.example\/parkering\.svg"/, "the client's logo");
+    assert.match(page.body, /href="https:\/\/kommune\.example\/personvern"/, "the client's privacy page");
+    assert.match(page.response?.headers.get('content-security-policy') ?? '', /img-src[^;]*https:\/\/logo\.kommune\.example/);
+
+    const plain = await oidcClient(t);
+    const other = oidc.buildAuthorizationUrl(await discover(t, plain.clientId, oidc.ClientSecretBasic(OIDC_SECRET)), {
+      redirect_uri: RP_CALLBACK,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      acr_values: 'idp:idporten idp:nbid',
+      ui_locales: 'en',
+    });
+    const otherPage = await new Agent().follow(other);
+    assert.doesNotMatch(otherPage.body, /Kommune Parkering/, "another client of the account keeps the account's name");
+  });
+
   it('login_hint with a national identity number pre-fills it in the session; level and providers come from acr_values', async () => {
     const { clientId } = await oidcClient(t);
     const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));

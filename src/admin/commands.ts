@@ -10,7 +10,7 @@ import { KeyRing } from '../domain/keys.ts';
 import { ProviderConfigs } from '../domain/providers/configs.ts';
 import { type OidcClientInput, OidcClients, type OidcClientView } from '../domain/oidc-clients.ts';
 import { errors } from '../errors/index.ts';
-import type { Store } from '../store/index.ts';
+import type { Branding, Store } from '../store/index.ts';
 import type { SubscriptionView, Webhooks } from '../domain/webhooks/subscriptions.ts';
 
 export class UsageError extends Error {}
@@ -176,23 +176,8 @@ export const COMMANDS: Record<string, Command> = {
   'accounts set-branding': {
     args: 1,
     async run({ accounts, values, out }, arg) {
-      const a = await accounts.setBranding(arg(0), {
-        displayName: values['display-name'],
-        logoUrl: values['logo-url'],
-        helpUrl: values['help-url'],
-        contactUrl: values['contact-url'],
-        privacyUrl: values['privacy-url'],
-      });
-      const b = a.branding;
-      out(
-        { id: a.id, branding: b },
-        () =>
-          `${a.id} display name: ${
-            Object.entries(b.displayName ?? {})
-              .map(([l, n]) => `${l}=${n}`)
-              .join(', ') || `(account name: ${a.name})`
-          }; logo: ${b.logoUrl ? (b.logoUrl.startsWith('data:') ? 'data: image' : b.logoUrl) : '(none)'}; help: ${b.helpUrl ?? '(none)'}; contact: ${b.contactUrl ?? '(none)'}; privacy: ${b.privacyUrl ?? '(none)'}`,
-      );
+      const a = await accounts.setBranding(arg(0), brandingChange(values));
+      out({ id: a.id, branding: a.branding }, () => `${a.id} ${brandingLine(a.branding, `account name: ${a.name}`)}`);
     },
   },
   'themes list': {
@@ -506,6 +491,14 @@ export const COMMANDS: Record<string, Command> = {
       out(client, () => oidcClientLine(client));
     },
   },
+  'oidc-clients set-branding': {
+    args: 1,
+    async run({ store, values, out }, arg) {
+      const c = await new OidcClients(store).setBranding(arg(0), brandingChange(values));
+      const b = c.branding ?? {};
+      out({ clientId: c.clientId, branding: b }, () => `${c.clientId} ${brandingLine(b, "the account's")}`);
+    },
+  },
   'oidc-clients rotate-secret': {
     args: 1,
     async run({ store, out }, arg) {
@@ -521,6 +514,22 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+/** The branding options of `accounts set-branding` and `oidc-clients set-branding`. */
+const brandingChange = (values: CommandContext['values']) => ({
+  displayName: values['display-name'],
+  logoUrl: values['logo-url'],
+  helpUrl: values['help-url'],
+  contactUrl: values['contact-url'],
+  privacyUrl: values['privacy-url'],
+});
+
+const brandingLine = (b: Branding, nameFallback: string) =>
+  `display name: ${
+    Object.entries(b.displayName ?? {})
+      .map(([l, n]) => `${l}=${n}`)
+      .join(', ') || `(${nameFallback})`
+  }; logo: ${b.logoUrl ? (b.logoUrl.startsWith('data:') ? 'data: image' : b.logoUrl) : '(none)'}; help: ${b.helpUrl ?? '(none)'}; contact: ${b.contactUrl ?? '(none)'}; privacy: ${b.privacyUrl ?? '(none)'}`;
 
 const subscriptionLine = (s: SubscriptionView) =>
   `${s.id}\t${s.accountId}\t${s.enabled ? 'enabled' : `disabled (${s.disabledReason ?? ''})`}\t${s.url}\tevents: ${s.eventNames.join(',') || 'all'}\ttags: ${s.tags.join(',') || 'any'}`;

@@ -60,6 +60,7 @@ const USAGE = `eidgate — administration of an eidgate store (the one DATABASE_
                         [--id-token-lifetime SECONDS] [--id-token-alg RS256|ES256] [--pkce on|off] [--subject pairwise|public]
                         (a relying party of the OpenID Provider; prints its client_secret once; see README, OpenID Provider)
   eidgate oidc-clients update CLIENT_ID [the same options]
+  eidgate oidc-clients set-branding CLIENT_ID [the branding options of accounts set-branding]   (over the account's)
   eidgate oidc-clients rotate-secret CLIENT_ID | oidc-clients delete CLIENT_ID
   eidgate webhooks list [--account ACCOUNT_ID]
   eidgate webhooks create --account ACCOUNT_ID --url URL [--event NAME]… [--tag TAG]…   (prints the signing secret once)

@@ -2,6 +2,7 @@
 // Validated here, stored by the store, turned into oidc-provider client metadata by the OP (http/op).
 // The secret is only ever stored as a salted hash: the OP offers no method that needs the secret itself
 // (no client_secret_jwt, no HS256 id_tokens), so the OP compares a presented secret with the hash.
+import { applyBranding, type BrandingChange } from './branding.ts';
 import { hashSecret, newClientSecret, randomToken, verifySecret } from '../crypto.ts';
 import { errors, type InvalidParam } from '../errors/index.ts';
 import { LOAS, type Loa } from '../model/session-constants.ts';
@@ -146,6 +147,7 @@ function checkSettings(input: OidcClientInput, base: OidcClientSettings | undefi
     idTokenAlg: oneOf('idTokenAlg', input.idTokenAlg, ID_TOKEN_ALGS, bad) ?? base?.idTokenAlg ?? 'RS256',
     pkceRequired: input.pkceRequired ?? base?.pkceRequired ?? true,
     subjectType: oneOf('subjectType', input.subjectType, SUBJECT_TYPES, bad) ?? base?.subjectType ?? 'pairwise',
+    ...(base?.branding ? { branding: base.branding } : {}),
   };
 }
 
@@ -200,6 +202,17 @@ export class OidcClients {
     const settings = checkSettings(input, current.settings, bad);
     if (bad.length) throw errors.invalidRequestParameter(bad);
     await this.#store.oidcClients.update(clientId, { name: input.name ?? current.name, settings });
+    return this.get(clientId);
+  }
+
+  /**
+   * The service's name per language, logo and help, contact and privacy links on the login pages of this
+   * client; what it leaves out comes from the account. Checked as the account's branding is.
+   */
+  async setBranding(clientId: string, change: BrandingChange): Promise<OidcClientView> {
+    const current = await this.#require(clientId);
+    const branding = applyBranding(current.settings.branding ?? {}, change);
+    await this.#store.oidcClients.update(clientId, { name: current.name, settings: { ...current.settings, branding } });
     return this.get(clientId);
   }
 

@@ -2,6 +2,7 @@
 // providers from acr_values=idp:<id>, the level from acr_values or loa, as Signicat reads them), the person
 // goes through the same hosted journey, and the session's outcome ends the interaction. So the eID part
 // has one implementation whichever interface a service uses. Knows nothing of HTTP or of oidc-provider.
+import { OIDC_CLIENT_TAG_PREFIX } from '../model/session-constants.ts';
 import type { Sealer } from '../crypto.ts';
 import { isAppError } from '../errors/index.ts';
 import type { AttributeName, IdentityAttributes } from '../model/attributes.ts';
@@ -113,7 +114,7 @@ export class OidcLogins {
       flow: 'redirect',
       callbackUrls: { success: returnUrl, abort: returnUrl, error: returnUrl },
       externalReference: interaction,
-      tags: ['oidc'],
+      tags: ['oidc', `${OIDC_CLIENT_TAG_PREFIX}${client.clientId}`],
       ...(allowedProviders ? { allowedProviders } : {}),
       ...(requestedAttributes.length ? { requestedAttributes } : {}),
       ...(level ? { requestedLoa: level } : {}),

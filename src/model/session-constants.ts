@@ -19,3 +19,6 @@ export const LOA_ORDER: Record<Loa, number> = { low: 1, substantial: 2, high: 3 
 export const DEFAULT_SESSION_LIFETIME = 1200;
 export const MIN_SESSION_LIFETIME = 300;
 export const MAX_SESSION_LIFETIME = 86400;
+
+/** The tag an OpenID Provider login puts on its session: which OIDC client it is for (whose branding the pages show). */
+export const OIDC_CLIENT_TAG_PREFIX = 'oidc-client:';

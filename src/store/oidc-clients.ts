@@ -1,3 +1,4 @@
+import type { Branding } from './accounts.ts';
 // The accounts' OpenID Connect clients: the relying parties that log people in through eidgate's OpenID
 // Provider. The secret is stored as a hash only (see domain/oidc-clients.ts); the rest is one JSON document.
 import type { Sql } from './sql.ts';
@@ -17,6 +18,8 @@ export interface OidcClientSettings {
   idTokenAlg: 'RS256' | 'ES256';
   pkceRequired: boolean;
   subjectType: 'pairwise' | 'public';
+  /** The service's name, logo and links on the login pages of this client, over the account's (issue 18). */
+  branding?: Branding | undefined;
 }
 
 export interface OidcClientRecord {

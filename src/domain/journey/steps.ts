@@ -1,6 +1,7 @@
 // The named steps a journey is made of. Each is small, does one check or one write, and says in its header
 // the rule it enforces. They return either a value to go on with or the JourneyStep to answer with, so the
 // journeys in ./journeys.ts read as short pipelines.
+import { OIDC_CLIENT_TAG_PREFIX } from '../../model/session-constants.ts';
 import type { Logger } from 'pino';
 import { sha256 } from '../../crypto.ts';
 import { type FinalStatus, isFinal } from '../../model/session.ts';
@@ -23,6 +24,8 @@ export interface SessionSummary {
   callbackOrigins: string[];
   /** Embedded sessions: the parents that may frame its pages (CSP frame-ancestors sources). */
   frameAncestors: string[] | undefined;
+  /** A login at our OpenID Provider: the OIDC client it is for, whose branding goes over the account's. */
+  oidcClientId: string | undefined;
 }
 
 export interface ProviderChoice {
@@ -93,6 +96,7 @@ export const summarize = (s: SessionRecord): SessionSummary => ({
   language: s.request.language,
   callbackOrigins: originsOf(callbackTargets(s)),
   frameAncestors: s.request.flow === 'embedded' ? s.request.embeddedParentDomains : undefined,
+  oidcClientId: s.request.tags?.find((t) => t.startsWith(OIDC_CLIENT_TAG_PREFIX))?.slice(OIDC_CLIENT_TAG_PREFIX.length),
 });
 
 /** Every URL a session may send the browser to when it ends. */

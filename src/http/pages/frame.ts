@@ -6,6 +6,7 @@ import { logoSource, serviceName } from '../../domain/branding.ts';
 import { themeCss } from '../../domain/themes.ts';
 import { contentLang, type UiLang } from '../../pages/i18n.ts';
 import type { PageFrame } from '../../pages/render.ts';
+import type { Branding } from '../../store/index.ts';
 
 /** Each theme's stylesheet: /assets/themes/<account>/<theme>.css (custom properties only). */
 export const THEME_PATH_PREFIX = '/assets/themes/';
@@ -20,9 +21,11 @@ export async function accountFrame(
   themeId: string | undefined,
   lang: UiLang,
   langHref: (lang: UiLang) => string,
+  clientBranding?: Branding,
 ): Promise<PageFrame & { imgSources: string[] }> {
   const account = await accounts.findAccountCached(accountId);
-  const b = account?.branding ?? {};
+  // An OIDC client's name, logo and links go over the account's; themes stay the account's.
+  const b = { ...account?.branding, ...clientBranding, themes: account?.branding.themes, defaultTheme: account?.branding.defaultTheme };
   const applied = [themeId, b.defaultTheme].find((id) => id !== undefined && b.themes?.[id] !== undefined);
   const theme = applied ? b.themes?.[applied] : undefined;
   const logoUrl = theme?.logoUrl ?? b.logoUrl;

@@ -7,6 +7,7 @@ import type { JourneyStep, Journeys, SessionSummary } from '../../domain/journey
 import type { Sessions } from '../../domain/sessions/sessions.ts';
 import { errors } from '../../errors/index.ts';
 import type { Accounts } from '../../domain/accounts.ts';
+import type { Branding } from '../../store/index.ts';
 import { themeCss } from '../../domain/themes.ts';
 import { accountFrame, THEME_PATH_PREFIX } from './frame.ts';
 import { chosenLang, langFromHeader, pageLang, type UiLang } from '../../pages/i18n.ts';
@@ -43,6 +44,8 @@ export interface PageDeps {
   sessions: Sessions;
   /** Whose service each session's pages are for: the account's branding. */
   accounts: Accounts;
+  /** The branding of one of the account's OIDC clients (logins at our OpenID Provider), if it has one. */
+  clientBranding?: ((accountId: string, clientId: string) => Promise<Branding | undefined>) | undefined;
   publicUrl: string;
   urls: Urls;
   /** The development account, when the landing page is on (development only). */
@@ -63,12 +66,14 @@ const langOf = (s: SessionSummary | undefined, request: FastifyRequest): UiLang 
  * and the switcher's links, which show the session's current page again (GET /login/:id) in another language.
  */
 async function frameFor(
-  accounts: Accounts,
+  deps: Pick<PageDeps, 'accounts' | 'clientBranding'>,
   session: SessionSummary,
   request: FastifyRequest,
 ): Promise<PageFrame & { imgSources: string[] }> {
   const lang = langOf(session, request);
-  return accountFrame(accounts, session.accountId, session.themeId, lang, (l) => `/login/${encodeURIComponent(session.id)}?lang=${l}`);
+  const clientBranding = session.oidcClientId ? await deps.clientBranding?.(session.accountId, session.oidcClientId) : undefined;
+  const langHref = (l: UiLang) => `/login/${encodeURIComponent(session.id)}?lang=${l}`;
+  return accountFrame(deps.accounts, session.accountId, session.themeId, lang, langHref, clientBranding);
 }
 
 /** A journey's next step as the browser gets it: a redirect (remembering the journey) or a page. */
@@ -77,14 +82,14 @@ async function respond(
   request: FastifyRequest,
   reply: FastifyReply,
   journeyCookie: (sessionId: string) => void,
-  accounts: Accounts,
+  frames: Pick<PageDeps, 'accounts' | 'clientBranding'>,
 ) {
   if (step.kind === 'redirect') {
     if (step.journeySession) journeyCookie(step.journeySession);
     return reply.header('cache-control', 'no-store').redirect(step.url, 303);
   }
   if (step.kind === 'not_found') return sendPage(reply, 404, notFoundPage(langOf(undefined, request)));
-  const { imgSources, ...lang } = await frameFor(accounts, step.session, request);
+  const { imgSources, ...lang } = await frameFor(frames, step.session, request);
   // An embedded session's pages may be framed by its parents, and only by them; the logo's origin may serve images.
   const framing = { frameAncestors: step.session.frameAncestors, imgSources };
   switch (step.kind) {
@@ -150,7 +155,7 @@ export async function pageRoutes(app: FastifyInstance, deps: PageDeps): Promise<
       request,
       reply,
       (sessionId) => reply.setCookie(JOURNEY_COOKIE, sessionId, { ...cookieOptions, path: PATHS.callbackPrefix, maxAge: 3600 }),
-      deps.accounts,
+      deps,
     );
 
   const environment = (request: FastifyRequest) => ({ ipAddress: request.ip, userAgent: String(request.headers['user-agent'] ?? '') });
