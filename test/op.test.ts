@@ -52,6 +52,31 @@ describe('OpenID Provider', () => {
     return { tokens, back };
   }
 
+  it('one browser logs in to two clients in turn (a different subject at each): both logins finish, with no page in between', async () => {
+    // Pairwise subjects differ per client, so the OP's session of the first login names another account than
+    // the second: oidc-provider would answer with its self-submitting logout form (an inline script our CSP
+    // forbids). Every login is a new eID login, so the second one replaces the first's session instead.
+    const agent = new Agent();
+    const subjects: string[] = [];
+    for (const client of [await oidcClient(t), await oidcClient(t)]) {
+      const config = await discover(t, client.clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: RP_CALLBACK,
+        scope: 'openid',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        acr_values: 'idp:idporten',
+      });
+      const back = await walkLogin(agent, sim, url);
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(back), { pkceCodeVerifier: verifier, expectedState: state });
+      subjects.push(String(tokens.claims()?.sub));
+    }
+    assert.notEqual(subjects[0], subjects[1], 'pairwise: one subject per client');
+  });
+
   it('discovery is the OP’s, at Signicat’s paths, and still advertises the API’s client_credentials', async () => {
     const res = await fetch(`${t.base}/auth/open/.well-known/openid-configuration`);
     assert.equal(res.status, 200);
@@ -317,7 +342,7 @@ describe('OpenID Provider', () => {
     assert.deepEqual(session.request.prefilledInput, { nin: pid });
     assert.equal(session.request.requestedLoa, 'high');
     assert.deepEqual(session.request.allowedProviders, ['idporten']);
-    assert.deepEqual(session.request.tags, ['oidc']);
+    assert.deepEqual(session.request.tags, ['oidc', `oidc-client:${clientId}`]);
   });
 
   describe('refusals', () => {

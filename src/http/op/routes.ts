@@ -155,6 +155,20 @@ export async function opRoutes(app: FastifyInstance, deps: OpRoutesDeps): Promis
     return undefined;
   }
 
+  /**
+   * This browser's OP session names another subject (an earlier login, at another client: subjects are
+   * pairwise). oidc-provider would answer with its self-submitting logout form, an inline script our CSP
+   * forbids; every login here is a new eID login, so the earlier session simply ends and this one replaces it.
+   */
+  const forgetEarlierLogin = async (uid: string) => {
+    const interaction = await provider.Interaction.find(uid);
+    if (!interaction?.session) return;
+    const earlier = await provider.Session.find(interaction.session.cookie);
+    await earlier?.destroy();
+    interaction.session = undefined;
+    await interaction.save(Math.max(1, (interaction.exp ?? 0) - Math.floor(Date.now() / 1000)));
+  };
+
   const finish = async (request: FastifyRequest, reply: FastifyReply, result: Parameters<Provider['interactionFinished']>[2]) => {
     reply.hijack();
     await provider.interactionFinished(asPublic(request), reply.raw, result, { mergeWithLastSubmission: false });
@@ -193,6 +207,7 @@ export async function opRoutes(app: FastifyInstance, deps: OpRoutesDeps): Promis
         client && typeof sessionId === 'string' ? await deps.logins.end(client, details.uid, sessionId) : { kind: 'not_found' as const };
       switch (end.kind) {
         case 'login':
+          if (details.session?.accountId && details.session.accountId !== end.subject) await forgetEarlierLogin(details.uid);
           // The session goes with the result: the grant made on resume links to it (provider.ts loadExistingGrant).
           return finish(request, reply, { login: { accountId: end.subject, acr: end.acr, amr: end.amr }, eidgate_session: end.sessionId });
         case 'refused':
