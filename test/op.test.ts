@@ -52,6 +52,20 @@ describe('OpenID Provider', () => {
     return { tokens, back };
   }
 
+  /** The hosted journey's chooser a client's login lands on (idporten and nbid asked for), in a fresh browser. */
+  async function chooserPage(clientId: string, uiLocales: string) {
+    const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: RP_CALLBACK,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      acr_values: 'idp:idporten idp:nbid',
+      ui_locales: uiLocales,
+    });
+    return new Agent().follow(url);
+  }
+
   it('one browser logs in to two clients in turn (a different subject at each): both logins finish, with no page in between', async () => {
     // Pairwise subjects differ per client, so the OP's session of the first login names another account than
     // the second: oidc-provider would answer with its self-submitting logout form (an inline script our CSP
@@ -269,16 +283,7 @@ describe('OpenID Provider', () => {
 
   it('several idp: values show the chooser of the hosted journey, in the language of ui_locales', async () => {
     const { clientId } = await oidcClient(t);
-    const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: RP_CALLBACK,
-      scope: 'openid',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-      acr_values: 'idp:idporten idp:nbid',
-      ui_locales: 'nn-NO en',
-    });
-    const page = await new Agent().follow(url);
+    const page = await chooserPage(clientId, 'nn-NO en');
     assert.equal(page.response?.status, 200);
     assert.match(new URL(page.url).pathname, /^\/login\//, 'the hosted journey');
     assert.match(page.body, /<html lang="nn">/);
@@ -287,39 +292,21 @@ describe('OpenID Provider', () => {
     assert.doesNotMatch(page.body, /value="ansattporten"/, 'only the providers asked for');
   });
 
-  it("the client's own name, logo and links go over the account's on the journey's pages (set through the admin command table)", async () => {
+  it("the client's own name, logo and links go over the account's on the journey's pages", async () => {
     const { clientId } = await oidcClient(t);
     await t.broker.oidcClients.setBranding(clientId, {
       displayName: ['en=Kommune Parkering'],
       logoUrl: 'https://logo.kommune.example/parkering.svg',
       privacyUrl: 'https://kommune.example/personvern',
     });
-    const config = await discover(t, clientId, oidc.ClientSecretBasic(OIDC_SECRET));
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: RP_CALLBACK,
-      scope: 'openid',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-      acr_values: 'idp:idporten idp:nbid',
-      ui_locales: 'en',
-    });
-    const page = await new Agent().follow(url);
+    const page = await chooserPage(clientId, 'en');
     assert.equal(page.response?.status, 200);
     assert.match(page.body, /Kommune Parkering/, "the client's name");
     assert.match(page.body, /src="https:\/\/logo\.kommune\.example\/parkering\.svg"/, "the client's logo");
     assert.match(page.body, /href="https:\/\/kommune\.example\/personvern"/, "the client's privacy page");
     assert.match(page.response?.headers.get('content-security-policy') ?? '', /img-src[^;]*https:\/\/logo\.kommune\.example/);
 
-    const plain = await oidcClient(t);
-    const other = oidc.buildAuthorizationUrl(await discover(t, plain.clientId, oidc.ClientSecretBasic(OIDC_SECRET)), {
-      redirect_uri: RP_CALLBACK,
-      scope: 'openid',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-      acr_values: 'idp:idporten idp:nbid',
-      ui_locales: 'en',
-    });
-    const otherPage = await new Agent().follow(other);
+    const otherPage = await chooserPage((await oidcClient(t)).clientId, 'en');
     assert.doesNotMatch(otherPage.body, /Kommune Parkering/, "another client of the account keeps the account's name");
   });
 
